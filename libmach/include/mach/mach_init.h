@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * <mach/mach_init.h>: the caller's own task port and page-size globals.
+ *
+ * mach_task_self() is a macro over the global mach_task_self_ as on macOS,
+ * so it costs a load.  Here the global is filled on first use (opening
+ * /dev/mach), so the macro falls back to a function while it is still
+ * MACH_PORT_NULL; after fork() the child's copy is reset and refilled with
+ * the child's own name the same way.
+ */
+#ifndef _MACH_INIT_H_
+#define _MACH_INIT_H_
+
+#include <sys/cdefs.h>
+#include <mach/mach_types.h>
+
+__BEGIN_DECLS
+
+extern mach_port_t mach_task_self_;
+
+/* Opens /dev/mach if needed and returns the task name (MACH_PORT_NULL without a device). */
+extern mach_port_t _mach_task_self_slow(void);
+
+extern vm_size_t vm_page_size;
+extern vm_size_t vm_page_mask;
+extern int vm_page_shift;
+
+__END_DECLS
+
+#define mach_task_self() \
+	(mach_task_self_ != MACH_PORT_NULL ? mach_task_self_ : _mach_task_self_slow())
+#define current_task()	mach_task_self()
+
+#define trunc_page(x)	((x) & (~(vm_page_size - 1)))
+#define round_page(x)	trunc_page((x) + (vm_page_size - 1))
+
+#endif /* _MACH_INIT_H_ */

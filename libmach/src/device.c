@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The process's /dev/mach descriptor and its task-self name.
+ *
+ * The kernel binds an IPC space to the open file and refuses ioctls from
+ * any process other than the opener (-EBADFD).  So the descriptor is
+ * opened lazily, once, under a mutex; and a pthread_atfork child handler
+ * closes the inherited copy and clears every cached name, so the child's
+ * first Mach call opens the device again and gets a space of its own.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/mach.h>
+
+#include "internal.h"
+
+MACH_EXPORT mach_port_t mach_task_self_ = MACH_PORT_NULL;
+
+static atomic_int mach_fd = -1;
+static pid_t mach_fd_pid;		/* process that opened mach_fd */
+static pthread_mutex_t mach_fd_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t mach_atfork_once = PTHREAD_ONCE_INIT;
+void (*_mach_fork_child_hook)(void);
+
+/* Hold the lock across fork() so the child never inherits it mid-open. */
+static void atfork_prepare(void)
+{
+	pthread_mutex_lock(&mach_fd_lock);
+}
+
+static void atfork_parent(void)
+{
+	pthread_mutex_unlock(&mach_fd_lock);
+}
+
+/* Caller holds mach_fd_lock (or is the only thread, in the child). */
+static void forget_device_locked(void)
+{
+	int fd = atomic_exchange(&mach_fd, -1);
+
+	if (fd >= 0)
+		close(fd);
+	mach_task_self_ = MACH_PORT_NULL;
+	_mach_reply_port_forget();
+}
+
+static void atfork_child(void)
+{
+	/* Only the forking thread exists now; its TLS is the one to reset. */
+	forget_device_locked();
+	pthread_mutex_unlock(&mach_fd_lock);
+	/* After the unlock: the hook reopens the device. */
+	if (_mach_fork_child_hook)
+		_mach_fork_child_hook();
+}
+
+static void register_atfork(void)
+{
+	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
+}
+
+/* The descriptor, opening it on first use; -1 with errno on failure. */
+static int mach_device(void)
+{
+	int fd = atomic_load_explicit(&mach_fd, memory_order_acquire);
+
+	if (fd >= 0)
+		return fd;
+
+	pthread_once(&mach_atfork_once, register_atfork);
+	pthread_mutex_lock(&mach_fd_lock);
+	fd = atomic_load_explicit(&mach_fd, memory_order_relaxed);
+	if (fd < 0) {
+		fd = open(MACH_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+		if (fd >= 0) {
+			mach_fd_pid = getpid();
+			atomic_store_explicit(&mach_fd, fd, memory_order_release);
+		}
+	}
+	pthread_mutex_unlock(&mach_fd_lock);
+	return fd;
+}
+
+/*
+ * -EBADFD means our descriptor belongs to another process: we are a child
+ * created without fork() (vfork, raw clone), so the atfork handler never ran.
+ * Drop the stale state so the next call opens a fresh space.
+ */
+static void recover_foreign_fd(void)
+{
+	pthread_mutex_lock(&mach_fd_lock);
+	if (atomic_load(&mach_fd) >= 0 && mach_fd_pid != getpid())
+		forget_device_locked();
+	pthread_mutex_unlock(&mach_fd_lock);
+	/* After the unlock: the hook reopens the device. */
+	if (_mach_fork_child_hook)
+		_mach_fork_child_hook();
+}
+
+int _mach_ioctl(unsigned long request, void *arg, int retry_eintr)
+{
+	int fd = mach_device();
+	int ret;
+
+	if (fd < 0)
+		return -1;
+	do {
+		ret = ioctl(fd, request, arg);
+	} while (ret < 0 && errno == EINTR && retry_eintr);
+	if (ret < 0 && errno == EBADFD) {
+		recover_foreign_fd();
+		errno = EBADFD;
+	}
+	return ret;
+}
+
+kern_return_t _mach_errno_to_kr(int err)
+{
+	switch (err) {
+	case ENOENT:		/* no /dev/mach: module not loaded */
+	case ENODEV:
+	case ENXIO:
+	case EBADFD:		/* descriptor from another process */
+	case EBADF:
+	case EACCES:
+	case EPERM:
+		/* No usable task port behind the name: what macOS says for a bad task. */
+		return MACH_SEND_INVALID_DEST;
+	case EFAULT:
+		return KERN_INVALID_ADDRESS;
+	case EINVAL:
+		return KERN_INVALID_ARGUMENT;
+	case ENOMEM:
+	case EMFILE:
+	case ENFILE:
+		return KERN_RESOURCE_SHORTAGE;
+	case ENOTTY:
+	case EOPNOTSUPP:
+		/* This kernel module does not know the request. */
+		return MIG_BAD_ID;
+	default:
+		return KERN_FAILURE;
+	}
+}
+
+kern_return_t _mach_port_call(unsigned long request, void *arg)
+{
+	int ret = _mach_ioctl(request, arg, 1);
+
+	return ret < 0 ? _mach_errno_to_kr(errno) : (kern_return_t)ret;
+}
+
+MACH_EXPORT mach_port_name_t task_self_trap(void)
+{
+	__u32 name = 0;
+
+	if (_mach_ioctl(MACH_IOC_TASK_SELF, &name, 1) != 0)
+		return MACH_PORT_NULL;
+	return name;
+}
+
+/*
+ * Reached through the mach_task_self() macro while mach_task_self_ is
+ * still MACH_PORT_NULL.  A failure (no device) is not cached, so a module
+ * loaded later is picked up; every call fails cheaply until then.
+ */
+MACH_EXPORT mach_port_t _mach_task_self_slow(void)
+{
+	mach_port_t name = task_self_trap();
+
+	if (name != MACH_PORT_NULL)
+		mach_task_self_ = name;
+	return name;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Private to libmach: the /dev/mach descriptor and helpers shared by the
+ * routines that wrap its ioctls.  Never installed.
+ */
+#ifndef LIBMACH_INTERNAL_H
+#define LIBMACH_INTERNAL_H
+
+#include <stddef.h>
+#include <mach/mach.h>
+
+/* The library builds with -fvisibility=hidden; this marks the public API. */
+#define MACH_EXPORT __attribute__((visibility("default")))
+
+/*
+ * Run one /dev/mach ioctl.  Returns the ioctl result (a kern_return_t or
+ * mach_msg_return_t, >= 0) or -1 with errno set when the call itself failed,
+ * including when the device cannot be opened.  EINTR is retried only when
+ * retry_eintr is set: mach_msg reports interruption in Mach codes instead.
+ */
+int _mach_ioctl(unsigned long request, void *arg, int retry_eintr);
+
+/* Map an errno from a failed port/task ioctl to the kern_return_t macOS would give. */
+kern_return_t _mach_errno_to_kr(int err);
+
+/* Shorthand: run a port/task ioctl and return a kern_return_t either way. */
+kern_return_t _mach_port_call(unsigned long request, void *arg);
+
+/*
+ * Run in the child after fork, once the device state is reset: bootstrap
+ * support sets it to read the child's bootstrap port at once.
+ */
+extern void (*_mach_fork_child_hook)(void);
+
+/* Forget the calling thread's cached MIG reply port (after fork). */
+void _mach_reply_port_forget(void);
+
+/* Page-granular anonymous memory used for arrays handed to the caller. */
+void *_mach_pages_alloc(size_t size);
+void _mach_pages_free(void *addr, size_t size);
+/* Unmap the part of an allocation of 'had' bytes beyond 'keep' bytes. */
+void _mach_pages_trim(void *addr, size_t had, size_t keep);
+
+#endif /* LIBMACH_INTERNAL_H */

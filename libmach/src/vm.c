@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * vm_allocate and friends over mmap/munmap.  Only the caller's own task
+ * can be targeted: Linux gives no way to map into another process, so any
+ * other name gets MACH_SEND_INVALID_DEST, what macOS says for a name that
+ * is not a usable task port.  (Without /dev/mach, mach_task_self() is
+ * MACH_PORT_NULL and that name is accepted, so MIG's OOL memory still works.)
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+MACH_EXPORT vm_size_t vm_page_size = 4096;
+MACH_EXPORT vm_size_t vm_page_mask = 4095;
+MACH_EXPORT int vm_page_shift = 12;
+
+/* The defaults above are x86_64's; correct them where pages differ. */
+__attribute__((constructor)) static void vm_page_init(void)
+{
+	long sz = sysconf(_SC_PAGESIZE);
+	int shift = 0;
+
+	if (sz <= 0 || (sz & (sz - 1)))
+		return;
+	while ((1L << shift) < sz)
+		shift++;
+	vm_page_size = (vm_size_t)sz;
+	vm_page_mask = (vm_size_t)sz - 1;
+	vm_page_shift = shift;
+}
+
+/* Flags we accept; the rest have no meaning we could honour. */
+#define VM_FLAGS_KNOWN (VM_FLAGS_ANYWHERE | VM_FLAGS_PURGABLE | \
+	VM_FLAGS_RANDOM_ADDR | VM_FLAGS_NO_CACHE | VM_FLAGS_OVERWRITE | \
+	VM_FLAGS_PERMANENT | VM_FLAGS_ALIAS_MASK)
+
+static int is_self(vm_map_t target)
+{
+	return target == mach_task_self();
+}
+
+static kern_return_t vm_alloc(uint64_t *addr, uint64_t size, int flags)
+{
+	uint64_t mask = vm_page_mask;
+	uint64_t start, len;
+	int mflags = MAP_PRIVATE | MAP_ANONYMOUS;
+	void *want, *got;
+
+	if ((unsigned int)flags & ~(unsigned int)VM_FLAGS_KNOWN)
+		return KERN_INVALID_ARGUMENT;
+	if (size == 0) {
+		/* macOS succeeds and hands back no memory. */
+		if (flags & VM_FLAGS_ANYWHERE)
+			*addr = 0;
+		return KERN_SUCCESS;
+	}
+	if (size > UINT64_MAX - mask || size + mask > SIZE_MAX)
+		return KERN_INVALID_ARGUMENT;
+	len = (size + mask) & ~mask;
+
+	if (flags & VM_FLAGS_ANYWHERE) {
+		want = NULL;
+	} else {
+		start = *addr & ~mask;	/* macOS truncates a fixed address */
+		if (start > UINT64_MAX - len || start + len > UINTPTR_MAX)
+			return KERN_INVALID_ADDRESS;
+		want = (void *)(uintptr_t)start;
+		mflags |= (flags & VM_FLAGS_OVERWRITE) ? MAP_FIXED : MAP_FIXED_NOREPLACE;
+	}
+
+	got = mmap(want, (size_t)len, PROT_READ | PROT_WRITE, mflags, -1, 0);
+	if (got == MAP_FAILED) {
+		switch (errno) {
+		case EEXIST:	/* FIXED over an existing mapping */
+		case ENOMEM:
+			return KERN_NO_SPACE;
+		case EPERM:
+		case EACCES:
+		case EINVAL:
+			return KERN_INVALID_ADDRESS;
+		default:
+			return KERN_RESOURCE_SHORTAGE;
+		}
+	}
+	/* Kernels before 4.17 treat MAP_FIXED_NOREPLACE as a mere hint. */
+	if (want != NULL && got != want) {
+		munmap(got, (size_t)len);
+		return KERN_NO_SPACE;
+	}
+	*addr = (uintptr_t)got;
+	return KERN_SUCCESS;
+}
+
+static kern_return_t vm_dealloc(uint64_t addr, uint64_t size)
+{
+	uint64_t mask = vm_page_mask;
+	uint64_t start, end;
+
+	if (size == 0)
+		return KERN_SUCCESS;
+	if (addr > UINT64_MAX - size || addr + size > UINT64_MAX - mask)
+		return KERN_INVALID_ARGUMENT;
+	start = addr & ~mask;
+	end = (addr + size + mask) & ~mask;
+	if (end > UINTPTR_MAX)
+		return KERN_INVALID_ARGUMENT;
+	/* Unmapping a hole is fine on both systems. */
+	if (munmap((void *)(uintptr_t)start, (size_t)(end - start)) != 0)
+		return KERN_INVALID_ARGUMENT;
+	return KERN_SUCCESS;
+}
+
+MACH_EXPORT kern_return_t
+mach_vm_allocate(vm_map_t target, mach_vm_address_t *address,
+		 mach_vm_size_t size, int flags)
+{
+	uint64_t addr;
+	kern_return_t kr;
+
+	if (!is_self(target))
+		return MACH_SEND_INVALID_DEST;
+	if (address == NULL)
+		return KERN_INVALID_ADDRESS;
+	addr = *address;
+	kr = vm_alloc(&addr, size, flags);
+	if (kr == KERN_SUCCESS)
+		*address = addr;
+	return kr;
+}
+
+MACH_EXPORT kern_return_t
+mach_vm_deallocate(vm_map_t target, mach_vm_address_t address, mach_vm_size_t size)
+{
+	if (!is_self(target))
+		return MACH_SEND_INVALID_DEST;
+	return vm_dealloc(address, size);
+}
+
+MACH_EXPORT kern_return_t
+vm_allocate(vm_map_t target_task, vm_address_t *address, vm_size_t size, int flags)
+{
+	uint64_t addr;
+	kern_return_t kr;
+
+	if (!is_self(target_task))
+		return MACH_SEND_INVALID_DEST;
+	if (address == NULL)
+		return KERN_INVALID_ADDRESS;
+	addr = *address;
+	kr = vm_alloc(&addr, size, flags);
+	if (kr == KERN_SUCCESS)
+		*address = (vm_address_t)addr;
+	return kr;
+}
+
+MACH_EXPORT kern_return_t
+vm_deallocate(vm_map_t target_task, vm_address_t address, vm_size_t size)
+{
+	if (!is_self(target_task))
+		return MACH_SEND_INVALID_DEST;
+	return vm_dealloc(address, size);
+}
+
+/* Internal page allocations: no task check, no device needed. */
+void *_mach_pages_alloc(size_t size)
+{
+	uint64_t addr = 0;
+
+	if (vm_alloc(&addr, size, VM_FLAGS_ANYWHERE) != KERN_SUCCESS)
+		return NULL;
+	return (void *)(uintptr_t)addr;
+}
+
+void _mach_pages_free(void *addr, size_t size)
+{
+	if (addr != NULL)
+		vm_dealloc((uintptr_t)addr, size);
+}
+
+void _mach_pages_trim(void *addr, size_t had, size_t keep)
+{
+	size_t mask = vm_page_mask;
+	size_t had_r = (had + mask) & ~mask;
+	size_t keep_r = (keep + mask) & ~mask;
+
+	if (keep_r < had_r)
+		munmap((char *)addr + keep_r, had_r - keep_r);
+}

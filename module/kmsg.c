@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernel messages: allocation, the sender's identity, destruction and the
+ * receive trailer.
+ */
+
+#include <linux/audit.h>
+#include <linux/cred.h>
+#include <linux/mm.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include "desc.h"
+#include "kmsg.h"
+#include "port.h"
+#include "right.h"
+
+/* Messages up to this size come from a slab cache; larger ones kvmalloc. */
+#define MACH_KMSG_SMALL		256
+
+static struct kmem_cache *mach_kmsg_cache;
+
+int mach_kmsg_init_cache(void)
+{
+	if (mach_kmsg_cache)	/* KUnit may have set it up already */
+		return 0;
+	/* user copies go straight to and from 'data': whitelist it */
+	mach_kmsg_cache = kmem_cache_create_usercopy("mach_kmsg_small",
+						     sizeof(struct mach_kmsg) +
+						     MACH_KMSG_SMALL, 0,
+						     SLAB_ACCOUNT,
+						     offsetof(struct mach_kmsg,
+							      data),
+						     MACH_KMSG_SMALL, NULL);
+	return mach_kmsg_cache ? 0 : -ENOMEM;
+}
+
+void mach_kmsg_exit_cache(void)
+{
+	kmem_cache_destroy(mach_kmsg_cache);
+	mach_kmsg_cache = NULL;
+}
+
+/* A message of 'size' bytes (header and body; size >= header). */
+struct mach_kmsg *mach_kmsg_alloc(u32 size)
+{
+	struct mach_kmsg *kmsg;
+
+	if (size <= MACH_KMSG_SMALL)
+		kmsg = kmem_cache_alloc(mach_kmsg_cache, GFP_KERNEL_ACCOUNT);
+	else
+		kmsg = kvmalloc(struct_size(kmsg, data, size),
+				GFP_KERNEL_ACCOUNT);
+	if (!kmsg)
+		return NULL;
+	memset(kmsg, 0, sizeof(*kmsg));
+	INIT_LIST_HEAD(&kmsg->link);
+	kmsg->size = size;
+	kmsg->hdr = (struct mach_msg_header *)kmsg->data;
+	return kmsg;
+}
+
+/* Free the memory; rights still carried in the body are released. */
+void mach_kmsg_free(struct mach_kmsg *kmsg)
+{
+	if (kmsg->desc)
+		mach_desc_release(kmsg, NULL);
+	put_pid(kmsg->sender);
+	if (kmsg->size <= MACH_KMSG_SMALL)
+		kmem_cache_free(mach_kmsg_cache, kmsg);
+	else
+		kvfree(kmsg);
+}
+
+/* Record the current task as the sender, for the audit trailer. */
+void mach_kmsg_set_sender(struct mach_kmsg *kmsg)
+{
+	const struct cred *cred = current_cred();
+
+	kmsg->sender = get_pid(task_tgid(current));
+	kmsg->euid = cred->euid;
+	kmsg->egid = cred->egid;
+	kmsg->ruid = cred->uid;
+	kmsg->rgid = cred->gid;
+	kmsg->auid = audit_get_loginuid(current);
+}
+
+/*
+ * Destroy a message that will not be received: release every right it
+ * carries.  The destination right goes quietly; a send-once reply right
+ * produces a send-once notification, as Mach specifies.  Receive rights in
+ * the body are queued on 'deaths' when given (see mach_port_destroy), so
+ * that destruction never recurses.  Takes no space lock, so it may run
+ * under one.
+ */
+void mach_kmsg_destroy_to(struct mach_kmsg *kmsg, struct list_head *deaths)
+{
+	if (kmsg->dest) {
+		if (kmsg->dest_type == MACH_MSG_TYPE_PORT_SEND_ONCE)
+			mach_port_release_sonce(kmsg->dest);
+		else
+			mach_port_release_send(kmsg->dest);
+		kmsg->dest = NULL;
+	}
+	if (mach_kport_real(kmsg->reply))
+		mach_right_release(kmsg->reply, kmsg->reply_type);
+	kmsg->reply = NULL;
+	if (kmsg->desc)
+		mach_desc_release(kmsg, deaths);
+	mach_kmsg_free(kmsg);
+}
+
+void mach_kmsg_destroy(struct mach_kmsg *kmsg)
+{
+	mach_kmsg_destroy_to(kmsg, NULL);
+}
+
+/* REQUESTED_TRAILER_SIZE: the trailer size the receive options ask for. */
+u32 mach_trailer_size(u32 option)
+{
+	switch (MACH_RCV_TRAILER_ELEMENTS(option)) {
+	case MACH_RCV_TRAILER_NULL:
+		return 8;
+	case MACH_RCV_TRAILER_SEQNO:
+		return 12;
+	case MACH_RCV_TRAILER_SENDER:
+		return 20;
+	case MACH_RCV_TRAILER_AUDIT:
+		return 52;
+	case MACH_RCV_TRAILER_CTX:
+		return 60;
+	default:
+		return MACH_TRAILER_MAX_SIZE;
+	}
+}
+
+/* Word offsets in mach_msg_max_trailer_t (4-byte packed, 68 bytes). */
+enum {
+	TRL_TYPE, TRL_SIZE, TRL_SEQNO,
+	TRL_SEC_UID, TRL_SEC_GID,
+	TRL_AUDIT_AUID, TRL_AUDIT_EUID, TRL_AUDIT_EGID, TRL_AUDIT_RUID,
+	TRL_AUDIT_RGID, TRL_AUDIT_PID, TRL_AUDIT_ASID, TRL_AUDIT_PIDVER,
+	TRL_CTX_LO, TRL_CTX_HI, TRL_AD, TRL_LABELS, TRL_WORDS
+};
+
+/*
+ * Fill the whole format-0 trailer.  Identities are translated into the
+ * receiving task's user and pid namespaces; a sender that cannot be seen
+ * from there shows as the overflow ids (and pid 0).
+ */
+void mach_trailer_fill(u32 *w, const struct mach_kmsg *kmsg, u32 option,
+		       u32 seqno, u64 context)
+{
+	struct user_namespace *ns = current_user_ns();
+	struct pid_namespace *pidns = task_active_pid_ns(current);
+	u32 euid = from_kuid_munged(ns, kmsg->euid);
+	u32 egid = from_kgid_munged(ns, kmsg->egid);
+
+	memset(w, 0, TRL_WORDS * sizeof(u32));
+	w[TRL_SIZE] = mach_trailer_size(option);
+	w[TRL_SEQNO] = seqno;
+	w[TRL_CTX_LO] = lower_32_bits(context);
+	w[TRL_CTX_HI] = upper_32_bits(context);
+	if (!kmsg->sender) {
+		/*
+		 * the kernel: XNU's KERNEL_SECURITY_TOKEN {0, 1}, and an
+		 * all-zero KERNEL_AUDIT_TOKEN
+		 */
+		w[TRL_SEC_GID] = 1;
+		return;
+	}
+	w[TRL_SEC_UID] = euid;
+	w[TRL_SEC_GID] = egid;
+	w[TRL_AUDIT_AUID] = uid_valid(kmsg->auid) ?
+			    from_kuid_munged(ns, kmsg->auid) : (u32)-1;
+	w[TRL_AUDIT_EUID] = euid;
+	w[TRL_AUDIT_EGID] = egid;
+	w[TRL_AUDIT_RUID] = from_kuid_munged(ns, kmsg->ruid);
+	w[TRL_AUDIT_RGID] = from_kgid_munged(ns, kmsg->rgid);
+	w[TRL_AUDIT_PID] = pid_nr_ns(kmsg->sender, pidns);
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Kernel messages.  A kmsg holds the sender's message in its userspace
+ * layout (header, body) plus the port rights it carries as pointers to port
+ * objects, each with one reference and one right of the given type.
+ */
+#ifndef _MACH_KMSG_H
+#define _MACH_KMSG_H
+
+#include <linux/list.h>
+#include <linux/uidgid.h>
+#include "mach_types.h"
+
+struct list_head;
+struct mach_kdesc;
+struct mach_port;
+struct mach_space;
+struct pid;
+
+struct mach_kmsg {
+	struct list_head link;		/* on the destination's queue */
+	u32 size;			/* msgh_size: header and body */
+	struct mach_port *dest;		/* remote right ... */
+	u32 dest_type;			/* ... PORT_SEND or PORT_SEND_ONCE */
+	struct mach_port *reply;	/* local right, NULL or MACH_KPORT_DEAD */
+	u32 reply_type;			/* ... its PORT_* type, 0 if none */
+
+	/* complex messages */
+	u32 ndesc;
+	struct mach_kdesc *desc;
+	bool carries_receive;		/* a receive right is in the body */
+
+	/* the sender, for the trailer */
+	struct pid *sender;
+	kuid_t euid, ruid, auid;
+	kgid_t egid, rgid;
+
+	struct mach_msg_header *hdr;	/* points into 'data' */
+	u8 data[];
+};
+
+int mach_kmsg_init_cache(void);
+void mach_kmsg_exit_cache(void);
+
+struct mach_kmsg *mach_kmsg_alloc(u32 size);
+void mach_kmsg_free(struct mach_kmsg *kmsg);
+void mach_kmsg_set_sender(struct mach_kmsg *kmsg);
+void mach_kmsg_destroy(struct mach_kmsg *kmsg);
+void mach_kmsg_destroy_to(struct mach_kmsg *kmsg, struct list_head *deaths);
+int mach_kmsg_copyin_rights(struct mach_space *space, struct mach_kmsg *kmsg);
+
+u32 mach_trailer_size(u32 option);
+void mach_trailer_fill(u32 *words, const struct mach_kmsg *kmsg, u32 option,
+		       u32 seqno, u64 context);
+
+#endif /* _MACH_KMSG_H */

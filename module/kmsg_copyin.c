@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Taking a message's rights out of the sender's space, all or nothing.
+ *
+ * Every right the message names (destination, reply, port descriptors,
+ * OOL port arrays) becomes one 'use'.  Under one hold of the space lock the
+ * uses are checked one by one (in message order, so the first bad one picks
+ * the error code, as XNU's in-order copyin would), then per name (a name
+ * used several times must hold enough: n moves of a send right need n user
+ * references, a send-once or receive right moves at most once).  Only then
+ * are rights taken: copies and makes first, moves last, so that making a
+ * send right from a receive right that the same message moves works.
+ *
+ * XNU consumes rights as it goes and destroys them when a later descriptor
+ * fails; here a failed send leaves the sender exactly as it was.
+ */
+
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include "desc.h"
+#include "kmsg.h"
+#include "right.h"
+#include "space.h"
+
+enum mach_use_where { USE_DEST, USE_REPLY, USE_BODY };
+
+struct mach_use {
+	u32 name;
+	u8 disp;
+	u8 where;
+	bool dead;		/* names a dead port: travels as MACH_PORT_DEAD */
+	struct mach_port **slot;
+};
+
+static bool mach_disp_is_move(u32 disp)
+{
+	return disp == MACH_MSG_TYPE_MOVE_SEND ||
+	       disp == MACH_MSG_TYPE_MOVE_SEND_ONCE ||
+	       disp == MACH_MSG_TYPE_MOVE_RECEIVE;
+}
+
+static int mach_use_cmp(const void *a, const void *b)
+{
+	const struct mach_use *x = a, *y = b;
+
+	return x->name < y->name ? -1 : x->name > y->name;
+}
+
+static int mach_use_error(u8 where)
+{
+	switch (where) {
+	case USE_DEST:
+		return MACH_SEND_INVALID_DEST;
+	case USE_REPLY:
+		return MACH_SEND_INVALID_REPLY;
+	default:
+		return MACH_SEND_INVALID_RIGHT;
+	}
+}
+
+/* Collect the uses; NULL and DEAD names in the body are settled here. */
+static u32 mach_uses_collect(struct mach_kmsg *kmsg, struct mach_use *uses)
+{
+	struct mach_msg_header *h = kmsg->hdr;
+	u32 n = 0, i, j;
+
+	uses[n++] = (struct mach_use){ h->remote,
+		MACH_MSGH_BITS_REMOTE(h->bits), USE_DEST, false, &kmsg->dest };
+	if (h->local == MACH_PORT_DEAD)
+		kmsg->reply = MACH_KPORT_DEAD;
+	else if (MACH_PORT_VALID(h->local))
+		uses[n++] = (struct mach_use){ h->local,
+			MACH_MSGH_BITS_LOCAL(h->bits), USE_REPLY, false,
+			&kmsg->reply };
+
+	for (i = 0; i < kmsg->ndesc; i++) {
+		struct mach_kdesc *d = &kmsg->desc[i];
+		u32 cnt = d->type == MACH_MSG_PORT_DESCRIPTOR ? 1 :
+			  d->type == MACH_MSG_OOL_PORTS_DESCRIPTOR ? d->count : 0;
+
+		for (j = 0; j < cnt; j++) {
+			struct mach_port **slot = d->ports ? &d->ports[j] :
+							     &d->port;
+			u32 name = d->names ? d->names[j] :
+				   *(u32 *)(kmsg->data + d->offset);
+
+			if (name == MACH_PORT_DEAD)
+				*slot = MACH_KPORT_DEAD;
+			else if (MACH_PORT_VALID(name))
+				uses[n++] = (struct mach_use){ name, d->disp,
+					USE_BODY, false, slot };
+			if (d->disp == MACH_MSG_TYPE_MOVE_RECEIVE)
+				kmsg->carries_receive = true;
+		}
+	}
+	return n;
+}
+
+static u32 mach_uses_count(struct mach_kmsg *kmsg)
+{
+	u32 n = 2, i;
+
+	for (i = 0; i < kmsg->ndesc; i++)
+		n += kmsg->desc[i].type == MACH_MSG_OOL_PORTS_DESCRIPTOR ?
+		     kmsg->desc[i].count : 1;
+	return n;
+}
+
+/* Check each use alone, in message order. */
+static int mach_uses_check_each(struct mach_space *space,
+				struct mach_use *uses, u32 n)
+{
+	u32 i;
+	int kr;
+
+	for (i = 0; i < n; i++) {
+		kr = mach_right_copyin_check(space, uses[i].name, uses[i].disp);
+		/*
+		 * a right to a dead port travels as MACH_PORT_DEAD, except
+		 * as the destination
+		 */
+		if (kr == KERN_INVALID_CAPABILITY && uses[i].where != USE_DEST) {
+			uses[i].dead = true;
+			continue;
+		}
+		if (kr != KERN_SUCCESS)
+			return mach_use_error(uses[i].where);
+	}
+	return MACH_MSG_SUCCESS;
+}
+
+/* Check names used more than once; 'uses' is sorted by name. */
+static int mach_uses_check_groups(struct mach_space *space,
+				  struct mach_use *uses, u32 n)
+{
+	u32 i = 0, j;
+
+	while (i < n) {
+		u32 moves_send = 0, moves_once = 0, moves_recv = 0, dead = 0;
+		u8 worst = USE_DEST;
+		struct mach_entry *entry;
+
+		for (j = i; j < n && uses[j].name == uses[i].name; j++) {
+			worst = max(worst, uses[j].where);
+			if (uses[j].dead)
+				dead += mach_disp_is_move(uses[j].disp);
+			else if (uses[j].disp == MACH_MSG_TYPE_MOVE_SEND)
+				moves_send++;
+			else if (uses[j].disp == MACH_MSG_TYPE_MOVE_SEND_ONCE)
+				moves_once++;
+			else if (uses[j].disp == MACH_MSG_TYPE_MOVE_RECEIVE)
+				moves_recv++;
+		}
+		if (j - i > 1) {
+			entry = mach_entry_lookup(space, uses[i].name);
+			if (moves_once > 1 || (moves_once && j - i > 1) ||
+			    moves_recv > 1 || moves_send > entry->urefs ||
+			    dead > entry->urefs)
+				return worst == USE_BODY ?
+				       MACH_SEND_INVALID_RIGHT :
+				       MACH_SEND_INVALID_REPLY;
+		}
+		i = j;
+	}
+	return MACH_MSG_SUCCESS;
+}
+
+/* Take a dead name's share: a move consumes one of its user references. */
+static void mach_use_take_dead(struct mach_space *space, struct mach_use *use)
+{
+	struct mach_entry *entry;
+
+	*use->slot = MACH_KPORT_DEAD;
+	if (!mach_disp_is_move(use->disp))
+		return;
+	entry = mach_entry_lookup(space, use->name);
+	if (entry && --entry->urefs == 0)
+		mach_entry_free(space, entry);
+}
+
+int mach_kmsg_copyin_rights(struct mach_space *space, struct mach_kmsg *kmsg)
+{
+	struct mach_use *uses;
+	u32 n, i, pass;
+	int ret;
+
+	uses = kvmalloc_array(mach_uses_count(kmsg), sizeof(*uses),
+			      GFP_KERNEL_ACCOUNT);
+	if (!uses)
+		return MACH_SEND_NO_BUFFER;
+	n = mach_uses_collect(kmsg, uses);
+
+	mutex_lock(&space->lock);
+	ret = mach_uses_check_each(space, uses, n);
+	if (ret)
+		goto out;
+	sort(uses, n, sizeof(*uses), mach_use_cmp, NULL);
+	ret = mach_uses_check_groups(space, uses, n);
+	if (ret)
+		goto out;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < n; i++) {
+			if (mach_disp_is_move(uses[i].disp) != pass)
+				continue;
+			if (uses[i].dead)
+				mach_use_take_dead(space, &uses[i]);
+			else
+				mach_right_copyin(space, uses[i].name,
+						  uses[i].disp, uses[i].slot);
+		}
+	}
+out:
+	mutex_unlock(&space->lock);
+	kvfree(uses);
+	return ret;
+}

@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suites for the module's internal units: the name table, right
+ * accounting and dead names, dispositions, and the receive trailer.  They
+ * are linked in only when the kernel has KUnit, and run at module load.
+ */
+
+#include <kunit/test.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include "kmsg.h"
+#include "port.h"
+#include "right.h"
+#include "space.h"
+
+/* 6.1 runs module suites before the module's init: make sure of caches. */
+static int mach_kunit_suite_init(struct kunit_suite *suite)
+{
+	return mach_caches_init();
+}
+
+static void mach_kunit_exit(struct kunit *test)
+{
+	struct mach_space *space = test->priv;
+
+	if (space)
+		mach_space_destroy(space);
+}
+
+static int mach_kunit_init(struct kunit *test)
+{
+	test->priv = mach_space_create();
+	return test->priv ? 0 : -ENOMEM;
+}
+
+/* A receive right in 'space', as mach_port_allocate makes it. */
+static struct mach_port *kunit_receive(struct kunit *test,
+				       struct mach_space *space, u32 *name)
+{
+	struct mach_entry *entry;
+	struct mach_port *port = mach_port_alloc();
+
+	KUNIT_ASSERT_NOT_NULL(test, port);
+	mutex_lock(&space->lock);
+	KUNIT_ASSERT_EQ(test, mach_entry_alloc(space, &entry), KERN_SUCCESS);
+	entry->type = MACH_PORT_TYPE_RECEIVE;
+	entry->object = port;
+	KUNIT_ASSERT_EQ(test, mach_rev_insert(space, entry), KERN_SUCCESS);
+	port->receiver = space;
+	port->receiver_name = entry->name;
+	*name = entry->name;
+	mutex_unlock(&space->lock);
+	return port;
+}
+
+/* Make a send right from a receive right and give it back to the space. */
+static u32 kunit_make_send(struct kunit *test, struct mach_space *space,
+			   u32 name)
+{
+	struct mach_port *port;
+	u32 out;
+
+	mutex_lock(&space->lock);
+	KUNIT_ASSERT_EQ(test, mach_right_copyin_check(space, name,
+						      MACH_MSG_TYPE_MAKE_SEND),
+			KERN_SUCCESS);
+	mach_right_copyin(space, name, MACH_MSG_TYPE_MAKE_SEND, &port);
+	KUNIT_ASSERT_EQ(test, mach_right_copyout(space, port,
+						 MACH_MSG_TYPE_PORT_SEND, &out),
+			KERN_SUCCESS);
+	mutex_unlock(&space->lock);
+	return out;
+}
+
+static void names_have_generations(struct kunit *test)
+{
+	struct mach_space *space = test->priv;
+	struct mach_entry *entry;
+	u32 first, second;
+
+	mutex_lock(&space->lock);
+	KUNIT_ASSERT_EQ(test, mach_entry_alloc(space, &entry), KERN_SUCCESS);
+	entry->type = MACH_PORT_TYPE_DEAD_NAME;
+	entry->urefs = 1;
+	first = entry->name;
+	KUNIT_EXPECT_NE(test, MACH_PORT_INDEX(first), 0U);
+	KUNIT_EXPECT_TRUE(test, MACH_PORT_VALID(first));
+	mach_entry_free(space, entry);
+	KUNIT_EXPECT_NULL(test, mach_entry_lookup(space, first));
+
+	KUNIT_ASSERT_EQ(test, mach_entry_alloc(space, &entry), KERN_SUCCESS);
+	entry->type = MACH_PORT_TYPE_DEAD_NAME;
+	entry->urefs = 1;
+	second = entry->name;
+	/* same slot, new generation: the stale name must not resolve */
+	KUNIT_EXPECT_EQ(test, MACH_PORT_INDEX(second), MACH_PORT_INDEX(first));
+	KUNIT_EXPECT_NE(test, second, first);
+	KUNIT_EXPECT_NULL(test, mach_entry_lookup(space, first));
+	KUNIT_EXPECT_PTR_EQ(test, mach_entry_lookup(space, second), entry);
+	mutex_unlock(&space->lock);
+}
+
+static void alloc_name_rules(struct kunit *test)
+{
+	struct mach_space *space = test->priv;
+	struct mach_entry *entry;
+
+	mutex_lock(&space->lock);
+	KUNIT_EXPECT_EQ(test, mach_entry_alloc_name(space, MACH_PORT_NULL,
+						    &entry),
+			KERN_INVALID_VALUE);
+	KUNIT_EXPECT_EQ(test, mach_entry_alloc_name(space, MACH_PORT_DEAD,
+						    &entry),
+			KERN_INVALID_VALUE);
+	/* the low generation bits belong to the kernel */
+	KUNIT_EXPECT_EQ(test, mach_entry_alloc_name(space, 0x1234500, &entry),
+			KERN_INVALID_VALUE);
+	KUNIT_EXPECT_EQ(test, mach_entry_alloc_name(space, 0x7b, &entry),
+			KERN_FAILURE);
+	KUNIT_ASSERT_EQ(test, mach_entry_alloc_name(space, 0x1234503, &entry),
+			KERN_SUCCESS);
+	entry->type = MACH_PORT_TYPE_DEAD_NAME;
+	entry->urefs = 1;
+	KUNIT_EXPECT_EQ(test, entry->name, 0x1234503U);
+	KUNIT_EXPECT_EQ(test, mach_entry_alloc_name(space, 0x1234503, &entry),
+			KERN_NAME_EXISTS);
+	/* same index, other generation: the slot is still taken */
+	KUNIT_EXPECT_EQ(test, mach_entry_alloc_name(space, 0x1234507, &entry),
+			KERN_NAME_EXISTS);
+	mutex_unlock(&space->lock);
+}
+
+static void send_rights_coalesce(struct kunit *test)
+{
+	struct mach_space *space = test->priv;
+	struct mach_port *port;
+	struct mach_entry *entry;
+	u32 name, urefs;
+
+	port = kunit_receive(test, space, &name);
+	KUNIT_EXPECT_EQ(test, kunit_make_send(test, space, name), name);
+	KUNIT_EXPECT_EQ(test, kunit_make_send(test, space, name), name);
+
+	mutex_lock(&space->lock);
+	entry = mach_entry_lookup(space, name);
+	KUNIT_ASSERT_NOT_NULL(test, entry);
+	KUNIT_EXPECT_EQ(test, mach_right_info(space, entry, &urefs),
+			MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_RECEIVE);
+	KUNIT_EXPECT_EQ(test, urefs, 2U);
+	mutex_unlock(&space->lock);
+	/* one entry counts as one send right, whatever its urefs */
+	KUNIT_EXPECT_EQ(test, port->srights, 1U);
+	KUNIT_EXPECT_EQ(test, port->mscount, 2U);
+}
+
+static void urefs_limits(struct kunit *test)
+{
+	struct mach_space *space = test->priv;
+	struct mach_entry *entry;
+	u32 name;
+
+	kunit_receive(test, space, &name);
+	kunit_make_send(test, space, name);
+
+	mutex_lock(&space->lock);
+	entry = mach_entry_lookup(space, name);
+	KUNIT_EXPECT_EQ(test, mach_right_delta(space, entry,
+					       MACH_PORT_RIGHT_SEND,
+					       MACH_PORT_UREFS_MAX + 1),
+			KERN_INVALID_VALUE);
+	KUNIT_EXPECT_EQ(test, mach_right_delta(space, entry,
+					       MACH_PORT_RIGHT_SEND, -2),
+			KERN_INVALID_VALUE);
+	/* overflow clamps at the maximum, which then stays pegged */
+	KUNIT_EXPECT_EQ(test, mach_right_delta(space, entry,
+					       MACH_PORT_RIGHT_SEND,
+					       MACH_PORT_UREFS_MAX),
+			KERN_SUCCESS);
+	KUNIT_EXPECT_EQ(test, entry->urefs, MACH_PORT_UREFS_MAX);
+	KUNIT_EXPECT_EQ(test, mach_right_delta(space, entry,
+					       MACH_PORT_RIGHT_SEND, -1),
+			KERN_SUCCESS);
+	KUNIT_EXPECT_EQ(test, entry->urefs, MACH_PORT_UREFS_MAX);
+	KUNIT_EXPECT_EQ(test, mach_right_delta(space, entry,
+					       MACH_PORT_RIGHT_RECEIVE, 1),
+			KERN_INVALID_VALUE);
+	KUNIT_EXPECT_EQ(test, mach_right_delta(space, entry,
+					       MACH_PORT_RIGHT_SEND_ONCE, -1),
+			KERN_INVALID_RIGHT);
+	KUNIT_EXPECT_EQ(test, mach_right_delta(space, entry, 5, -1),
+			KERN_INVALID_VALUE);
+	mutex_unlock(&space->lock);
+}
+
+static void dead_names_keep_urefs(struct kunit *test)
+{
+	struct mach_space *space = test->priv;
+	struct mach_space *other = mach_space_create();
+	struct mach_entry *entry;
+	struct mach_port *port;
+	u32 recv, send, urefs;
+
+	KUNIT_ASSERT_NOT_NULL(test, other);
+	port = kunit_receive(test, other, &recv);
+
+	/* give 'space' a send right with 3 urefs */
+	mutex_lock(&other->lock);
+	mach_right_copyin(other, recv, MACH_MSG_TYPE_MAKE_SEND, &port);
+	mutex_unlock(&other->lock);
+	mutex_lock(&space->lock);
+	KUNIT_ASSERT_EQ(test, mach_right_copyout(space, port,
+						 MACH_MSG_TYPE_PORT_SEND,
+						 &send), KERN_SUCCESS);
+	entry = mach_entry_lookup(space, send);
+	KUNIT_ASSERT_EQ(test, mach_right_delta(space, entry,
+					       MACH_PORT_RIGHT_SEND, 2),
+			KERN_SUCCESS);
+	mutex_unlock(&space->lock);
+
+	mach_space_destroy(other);	/* the receive right dies */
+
+	mutex_lock(&space->lock);
+	entry = mach_entry_lookup(space, send);
+	KUNIT_ASSERT_NOT_NULL(test, entry);
+	KUNIT_EXPECT_EQ(test, mach_right_info(space, entry, &urefs),
+			MACH_PORT_TYPE_DEAD_NAME);
+	KUNIT_EXPECT_EQ(test, urefs, 3U);
+	KUNIT_EXPECT_EQ(test, mach_right_delta(space, entry,
+					       MACH_PORT_RIGHT_DEAD_NAME, -3),
+			KERN_SUCCESS);
+	KUNIT_EXPECT_NULL(test, mach_entry_lookup(space, send));
+	mutex_unlock(&space->lock);
+}
+
+static void dispositions(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, mach_right_carried_type(MACH_MSG_TYPE_MAKE_SEND),
+			(u32)MACH_MSG_TYPE_PORT_SEND);
+	KUNIT_EXPECT_EQ(test, mach_right_carried_type(MACH_MSG_TYPE_COPY_SEND),
+			(u32)MACH_MSG_TYPE_PORT_SEND);
+	KUNIT_EXPECT_EQ(test,
+			mach_right_carried_type(MACH_MSG_TYPE_MAKE_SEND_ONCE),
+			(u32)MACH_MSG_TYPE_PORT_SEND_ONCE);
+	KUNIT_EXPECT_EQ(test,
+			mach_right_carried_type(MACH_MSG_TYPE_MOVE_RECEIVE),
+			(u32)MACH_MSG_TYPE_PORT_RECEIVE);
+	KUNIT_EXPECT_FALSE(test, mach_right_disposition_valid(0));
+	KUNIT_EXPECT_FALSE(test,
+			   mach_right_disposition_valid(MACH_MSG_TYPE_COPY_RECEIVE));
+	KUNIT_EXPECT_TRUE(test,
+			  mach_right_disposition_valid(MACH_MSG_TYPE_MOVE_SEND_ONCE));
+}
+
+static void copyin_checks(struct kunit *test)
+{
+	struct mach_space *space = test->priv;
+	u32 name;
+
+	kunit_receive(test, space, &name);
+	mutex_lock(&space->lock);
+	KUNIT_EXPECT_EQ(test, mach_right_copyin_check(space, name,
+						      MACH_MSG_TYPE_COPY_SEND),
+			KERN_INVALID_RIGHT);
+	KUNIT_EXPECT_EQ(test, mach_right_copyin_check(space, name + 4,
+						      MACH_MSG_TYPE_MAKE_SEND),
+			KERN_INVALID_NAME);
+	KUNIT_EXPECT_EQ(test, mach_right_copyin_check(space, name,
+						      MACH_MSG_TYPE_MAKE_SEND),
+			KERN_SUCCESS);
+	mutex_unlock(&space->lock);
+}
+
+static void trailer_sizes(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, mach_trailer_size(0), 8U);
+	KUNIT_EXPECT_EQ(test, mach_trailer_size(1 << 24), 12U);
+	KUNIT_EXPECT_EQ(test, mach_trailer_size(2 << 24), 20U);
+	KUNIT_EXPECT_EQ(test, mach_trailer_size(3 << 24), 52U);
+	KUNIT_EXPECT_EQ(test, mach_trailer_size(4 << 24), 60U);
+	KUNIT_EXPECT_EQ(test, mach_trailer_size(7 << 24), 68U);
+	KUNIT_EXPECT_EQ(test, mach_trailer_size(8 << 24), 68U);
+}
+
+static void trailer_contents(struct kunit *test)
+{
+	struct mach_kmsg *kmsg = mach_kmsg_alloc(sizeof(struct mach_msg_header));
+	u32 w[MACH_TRAILER_MAX_SIZE / 4];
+
+	KUNIT_ASSERT_NOT_NULL(test, kmsg);
+	mach_kmsg_set_sender(kmsg);
+	mach_trailer_fill(w, kmsg, 3 << 24, 41, 0x1122334455667788ULL);
+	KUNIT_EXPECT_EQ(test, w[0], 0U);		/* format 0 */
+	KUNIT_EXPECT_EQ(test, w[1], 52U);		/* audit trailer */
+	KUNIT_EXPECT_EQ(test, w[2], 41U);		/* seqno */
+	KUNIT_EXPECT_EQ(test, w[3], from_kuid(&init_user_ns, current_euid()));
+	KUNIT_EXPECT_EQ(test, w[10], (u32)task_tgid_vnr(current)); /* pid */
+	KUNIT_EXPECT_EQ(test, w[13], 0x55667788U);	/* context, low */
+	KUNIT_EXPECT_EQ(test, w[14], 0x11223344U);
+	mach_kmsg_free(kmsg);
+}
+
+static struct kunit_case mach_space_cases[] = {
+	KUNIT_CASE(names_have_generations),
+	KUNIT_CASE(alloc_name_rules),
+	KUNIT_CASE(send_rights_coalesce),
+	KUNIT_CASE(urefs_limits),
+	KUNIT_CASE(dead_names_keep_urefs),
+	KUNIT_CASE(copyin_checks),
+	{}
+};
+
+static struct kunit_suite mach_space_suite = {
+	.name = "mach_space",
+	.suite_init = mach_kunit_suite_init,
+	.init = mach_kunit_init,
+	.exit = mach_kunit_exit,
+	.test_cases = mach_space_cases,
+};
+
+static struct kunit_case mach_msg_cases[] = {
+	KUNIT_CASE(dispositions),
+	KUNIT_CASE(trailer_sizes),
+	KUNIT_CASE(trailer_contents),
+	{}
+};
+
+static struct kunit_suite mach_msg_suite = {
+	.name = "mach_msg",
+	.suite_init = mach_kunit_suite_init,
+	.test_cases = mach_msg_cases,
+};
+
+kunit_test_suites(&mach_space_suite, &mach_msg_suite);

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Message queues.  Each port's queue is protected by port->lock; blocked
+ * receivers sleep on port->rcv_wait, senders blocked by the queue limit on
+ * port->snd_wait.  Waiters are queued before the lock is dropped, so a
+ * wake-up cannot be lost between the check and the sleep.
+ */
+
+#include <linux/jiffies.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/wait.h>
+#include "desc.h"
+#include "kmsg.h"
+#include "mqueue.h"
+#include "port.h"
+#include "pset.h"
+
+static long mach_timeout_jiffies(bool timed, u32 ms)
+{
+	if (!timed)
+		return MAX_SCHEDULE_TIMEOUT;
+	return msecs_to_jiffies(ms);
+}
+
+/* Put a message on the queue and wake a receiver; port->lock held. */
+static void mach_mqueue_enqueue(struct mach_port *port, struct mach_kmsg *kmsg)
+{
+	list_add_tail(&kmsg->link, &port->msgs);
+	port->msgcount++;
+	mach_pset_enqueued(port);
+	wake_up(&port->rcv_wait);
+}
+
+/*
+ * Queue a message on its destination.  Returns MACH_MSG_SUCCESS when the
+ * message was consumed (queued, or destroyed because the port died after
+ * the send began, which Mach also reports as success).  On
+ * MACH_SEND_TIMED_OUT or MACH_SEND_INTERRUPTED the caller still owns it.
+ */
+int mach_mqueue_send(struct mach_kmsg *kmsg, u32 option, u32 timeout)
+{
+	struct mach_port *port = kmsg->dest;
+	bool timed = option & MACH_SEND_TIMEOUT;
+	long left = mach_timeout_jiffies(timed, timeout);
+	DEFINE_WAIT(wait);
+	int ret;
+
+	spin_lock(&port->lock);
+	for (;;) {
+		if (!port->active) {
+			spin_unlock(&port->lock);
+			finish_wait(&port->snd_wait, &wait);
+			mach_kmsg_destroy(kmsg);
+			return MACH_MSG_SUCCESS;
+		}
+		/* send-once rights always get through, as in Mach */
+		if (port->msgcount < port->qlimit ||
+		    kmsg->dest_type == MACH_MSG_TYPE_PORT_SEND_ONCE) {
+			if (!mach_desc_transit_enter(kmsg, port)) {
+				/* circular: never receivable, so destroyed */
+				spin_unlock(&port->lock);
+				finish_wait(&port->snd_wait, &wait);
+				mach_kmsg_destroy(kmsg);
+				return MACH_MSG_SUCCESS;
+			}
+			mach_mqueue_enqueue(port, kmsg);
+			ret = MACH_MSG_SUCCESS;
+			break;
+		}
+		if (timed && left <= 0) {
+			ret = MACH_SEND_TIMED_OUT;
+			break;
+		}
+		if (signal_pending(current)) {
+			ret = MACH_SEND_INTERRUPTED;
+			break;
+		}
+		prepare_to_wait(&port->snd_wait, &wait, TASK_INTERRUPTIBLE);
+		spin_unlock(&port->lock);
+		left = schedule_timeout(left);
+		spin_lock(&port->lock);
+	}
+	spin_unlock(&port->lock);
+	finish_wait(&port->snd_wait, &wait);
+	return ret;
+}
+
+/* A kernel message: never blocks, ignores the queue limit. */
+void mach_mqueue_send_kernel(struct mach_kmsg *kmsg)
+{
+	struct mach_port *port = kmsg->dest;
+
+	spin_lock(&port->lock);
+	if (port->active && port->kobj_type == MACH_KOBJ_NONE &&
+	    mach_desc_transit_enter(kmsg, port)) {
+		mach_mqueue_enqueue(port, kmsg);
+		spin_unlock(&port->lock);
+		return;
+	}
+	spin_unlock(&port->lock);
+	mach_kmsg_destroy(kmsg);
+}
+
+/*
+ * Take the next message for 'space', which held the receive right when the
+ * call began.  Returns MACH_MSG_SUCCESS with rcv->kmsg set, or
+ * MACH_RCV_TOO_LARGE with rcv->kmsg set (dequeued, to be reported and
+ * destroyed) or NULL (MACH_RCV_LARGE: left queued, rcv->large_size set),
+ * or a MACH_RCV_* error with nothing taken.
+ */
+int mach_mqueue_receive(struct mach_port *port, struct mach_space *space,
+			struct mach_rcv *rcv)
+{
+	bool timed = rcv->option & MACH_RCV_TIMEOUT;
+	long left = mach_timeout_jiffies(timed, rcv->timeout);
+	u32 trailer = mach_trailer_size(rcv->option);
+	struct mach_kmsg *kmsg;
+	DEFINE_WAIT(wait);
+	int ret;
+
+	rcv->kmsg = NULL;
+	spin_lock(&port->lock);
+	for (;;) {
+		/*
+		 * The port died or changed hands since the name was looked
+		 * up: XNU wakes such receivers with THREAD_RESTART, which
+		 * it reports as MACH_RCV_PORT_CHANGED.
+		 */
+		if (!port->active || port->receiver != space) {
+			ret = MACH_RCV_PORT_CHANGED;
+			break;
+		}
+		kmsg = list_first_entry_or_null(&port->msgs, struct mach_kmsg,
+						link);
+		if (kmsg) {
+			bool fits = (u64)kmsg->size + trailer <= rcv->rcv_size;
+
+			if (!fits && (rcv->option & MACH_RCV_LARGE)) {
+				rcv->large_size = kmsg->size;
+				ret = MACH_RCV_TOO_LARGE;
+				break;
+			}
+			list_del_init(&kmsg->link);
+			mach_desc_transit_leave(kmsg);
+			port->msgcount--;
+			mach_pset_dequeued(port);
+			rcv->kmsg = kmsg;
+			rcv->seqno = port->seqno++;
+			rcv->context = port->context;
+			wake_up(&port->snd_wait);
+			ret = fits ? MACH_MSG_SUCCESS : MACH_RCV_TOO_LARGE;
+			break;
+		}
+		if (timed && left <= 0) {
+			ret = MACH_RCV_TIMED_OUT;
+			break;
+		}
+		if (signal_pending(current)) {
+			ret = MACH_RCV_INTERRUPTED;
+			break;
+		}
+		prepare_to_wait(&port->rcv_wait, &wait, TASK_INTERRUPTIBLE);
+		spin_unlock(&port->lock);
+		left = schedule_timeout(left);
+		spin_lock(&port->lock);
+	}
+	spin_unlock(&port->lock);
+	finish_wait(&port->rcv_wait, &wait);
+	return ret;
+}

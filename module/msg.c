@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mach_msg(): the send phase (copyin, enqueue) and the receive phase
+ * (dequeue, copyout), in that order, as XNU does them.
+ */
+
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/uaccess.h>
+#include <linux/mach.h>
+#include "desc.h"
+#include "kmsg.h"
+#include "msg.h"
+#include "mqueue.h"
+#include "port.h"
+#include "pset.h"
+#include "right.h"
+#include "space.h"
+
+unsigned int mach_max_inline = 48 << 20;
+
+/* The header's shape, before any right is looked at (XNU's order). */
+static int mach_msg_check_header(const struct mach_msg_header *h)
+{
+	u32 dest_disp = MACH_MSGH_BITS_REMOTE(h->bits);
+	u32 reply_disp = MACH_MSGH_BITS_LOCAL(h->bits);
+	u32 voucher_disp = MACH_MSGH_BITS_VOUCHER(h->bits);
+
+	if (h->bits & ~MACH_MSGH_BITS_USER)
+		return MACH_SEND_INVALID_HEADER;
+	if (!MACH_MSG_TYPE_PORT_ANY_SEND(dest_disp))
+		return MACH_SEND_INVALID_HEADER;
+	if (reply_disp ? !MACH_MSG_TYPE_PORT_ANY_SEND(reply_disp) :
+			 h->local != MACH_PORT_NULL)
+		return MACH_SEND_INVALID_HEADER;
+	if (voucher_disp && voucher_disp != MACH_MSG_TYPE_MOVE_SEND &&
+	    voucher_disp != MACH_MSG_TYPE_COPY_SEND)
+		return MACH_SEND_INVALID_HEADER;
+	/* no vouchers exist here, so none can be named */
+	if (voucher_disp && MACH_PORT_VALID(h->voucher))
+		return MACH_SEND_INVALID_VOUCHER;
+	if (!MACH_PORT_VALID(h->remote))
+		return MACH_SEND_INVALID_DEST;
+	return MACH_MSG_SUCCESS;
+}
+
+static u32 mach_msg_reply_bits(const struct mach_kmsg *kmsg)
+{
+	return kmsg->reply ? kmsg->reply_type : 0;
+}
+
+/*
+ * Give the header's rights back to the sender after a send that could not
+ * complete (timeout, signal), and write the header back to its buffer, as
+ * XNU's pseudo-receive does.  Destination stays remote, reply stays local.
+ */
+static int mach_msg_send_undo(struct mach_space *space, struct mach_kmsg *kmsg,
+			      void __user *ubuf)
+{
+	struct mach_msg_header *h = kmsg->hdr;
+	u32 dest_name, reply_name = MACH_PORT_NULL;
+
+	mutex_lock(&space->lock);
+	mach_right_copyout(space, kmsg->dest, kmsg->dest_type, &dest_name);
+	if (kmsg->reply == MACH_KPORT_DEAD)
+		reply_name = MACH_PORT_DEAD;
+	else if (kmsg->reply)
+		mach_right_copyout(space, kmsg->reply, kmsg->reply_type,
+				   &reply_name);
+	mutex_unlock(&space->lock);
+	h->bits = (h->bits & ~MACH_MSGH_BITS_PORTS_MASK) |
+		  MACH_MSGH_BITS(kmsg->dest_type, mach_msg_reply_bits(kmsg));
+	kmsg->dest = NULL;
+	kmsg->reply = NULL;
+	h->remote = dest_name;
+	h->local = reply_name;
+	h->voucher = MACH_PORT_NULL;
+	/* the body's rights and memory come back as if received */
+	if (kmsg->ndesc)
+		mach_desc_copyout(space, kmsg);
+	if (copy_to_user(ubuf, kmsg->data, kmsg->size))
+		return -EFAULT;
+	return 0;
+}
+
+static int mach_msg_send(struct mach_space *space, const struct mach_ioc_msg *a)
+{
+	void __user *ubuf = u64_to_user_ptr(a->send_msg);
+	struct mach_kmsg *kmsg;
+	u32 size = a->send_size;
+	int ret;
+
+	if (size < sizeof(struct mach_msg_header) || (size & 3))
+		return MACH_SEND_MSG_TOO_SMALL;
+	if (size > mach_max_inline)
+		return MACH_SEND_TOO_LARGE;
+
+	kmsg = mach_kmsg_alloc(size);
+	if (!kmsg)
+		return MACH_SEND_NO_BUFFER;
+	if (copy_from_user(kmsg->data, ubuf, size)) {
+		mach_kmsg_free(kmsg);
+		return MACH_SEND_INVALID_DATA;
+	}
+	kmsg->hdr->size = size;
+	ret = mach_msg_check_header(kmsg->hdr);
+	if (!ret && (kmsg->hdr->bits & MACH_MSGH_BITS_COMPLEX))
+		ret = mach_desc_parse(kmsg);
+	if (!ret)
+		ret = mach_kmsg_copyin_rights(space, kmsg);
+	if (ret) {
+		mach_kmsg_free(kmsg);
+		return ret;
+	}
+	kmsg->dest_type = mach_right_carried_type(MACH_MSGH_BITS_REMOTE(kmsg->hdr->bits));
+	if (kmsg->reply)
+		kmsg->reply_type = mach_right_carried_type(MACH_MSGH_BITS_LOCAL(kmsg->hdr->bits));
+	mach_desc_sender_dealloc(kmsg);
+	mach_kmsg_set_sender(kmsg);
+
+	/* kernel-object ports have no receiver to read the message */
+	if (kmsg->dest->kobj_type != MACH_KOBJ_NONE)
+		ret = MACH_SEND_INVALID_DEST;
+	else
+		ret = mach_mqueue_send(kmsg, a->option, a->timeout);
+	if (ret == MACH_MSG_SUCCESS)
+		return ret;
+
+	if (mach_msg_send_undo(space, kmsg, ubuf))
+		ret = MACH_SEND_INVALID_DATA;
+	mach_kmsg_free(kmsg);
+	return ret;
+}
+
+/* The receiver's name for the destination, and the destination right gone. */
+static u32 mach_msg_copyout_dest(struct mach_space *space,
+				 struct mach_kmsg *kmsg)
+{
+	struct mach_port *port = kmsg->dest;
+	u32 name;
+
+	spin_lock(&port->lock);
+	name = port->receiver == space ? port->receiver_name : MACH_PORT_NULL;
+	spin_unlock(&port->lock);
+	if (kmsg->dest_type == MACH_MSG_TYPE_PORT_SEND_ONCE)
+		mach_port_release_sonce(port);
+	else
+		mach_port_release_send(port);
+	kmsg->dest = NULL;
+	return name;
+}
+
+/* Write header+body then trailer to the receive buffer. */
+static int mach_msg_put(const struct mach_ioc_msg *a, const void *msg, u32 size,
+			const u32 *trailer, u32 trailer_size)
+{
+	void __user *ubuf = u64_to_user_ptr(a->rcv_msg);
+
+	if (copy_to_user(ubuf, msg, size) ||
+	    copy_to_user(ubuf + size, trailer, trailer_size))
+		return MACH_RCV_INVALID_DATA;
+	return MACH_MSG_SUCCESS;
+}
+
+/*
+ * A message that cannot be delivered whole (too large without
+ * MACH_RCV_LARGE, or its rights could not be named): the receiver gets its
+ * header alone, naming only the destination, and everything else the
+ * message carried is destroyed.
+ */
+static int mach_msg_receive_error(struct mach_space *space,
+				  const struct mach_ioc_msg *a,
+				  struct mach_rcv *rcv, int ret)
+{
+	struct mach_kmsg *kmsg = rcv->kmsg;
+	struct mach_msg_header h = *kmsg->hdr;
+	u32 trailer[MACH_TRAILER_MAX_SIZE / 4];
+	u32 tsize = mach_trailer_size(a->option);
+	u32 total = sizeof(h) + tsize;
+	u8 buf[sizeof(h) + MACH_TRAILER_MAX_SIZE];
+
+	h.bits = MACH_MSGH_BITS(0, kmsg->dest_type);
+	/* the receive error path keeps only the header */
+	h.size = sizeof(h);
+	h.local = mach_msg_copyout_dest(space, kmsg);
+	h.remote = MACH_PORT_NULL;
+	h.voucher = MACH_PORT_NULL;
+	mach_trailer_fill(trailer, kmsg, a->option, rcv->seqno, rcv->context);
+	mach_kmsg_destroy(kmsg);
+
+	memcpy(buf, &h, sizeof(h));
+	memcpy(buf + sizeof(h), trailer, tsize);
+	if (copy_to_user(u64_to_user_ptr(a->rcv_msg), buf,
+			 min(total, a->rcv_size)))
+		return MACH_RCV_INVALID_DATA;
+	return ret;
+}
+
+static int mach_msg_copyout(struct mach_space *space,
+			    const struct mach_ioc_msg *a, struct mach_rcv *rcv)
+{
+	struct mach_kmsg *kmsg = rcv->kmsg;
+	struct mach_msg_header *h = kmsg->hdr;
+	u32 trailer[MACH_TRAILER_MAX_SIZE / 4];
+	u32 dest_name, reply_name = MACH_PORT_NULL;
+	int kr = KERN_SUCCESS;
+	int ret;
+
+	u32 reply_bits = mach_msg_reply_bits(kmsg);
+
+	mutex_lock(&space->lock);
+	if (kmsg->reply == MACH_KPORT_DEAD)
+		reply_name = MACH_PORT_DEAD;
+	else if (kmsg->reply)
+		kr = mach_right_copyout(space, kmsg->reply, kmsg->reply_type,
+					&reply_name);
+	kmsg->reply = NULL;
+	mutex_unlock(&space->lock);
+	if (kr != KERN_SUCCESS)
+		return mach_msg_receive_error(space, a, rcv,
+					      MACH_RCV_HEADER_ERROR |
+					      MACH_MSG_IPC_SPACE);
+	dest_name = mach_msg_copyout_dest(space, kmsg);
+	ret = kmsg->ndesc ? mach_desc_copyout(space, kmsg) : MACH_MSG_SUCCESS;
+
+	h->bits = (h->bits & MACH_MSGH_BITS_COMPLEX) |
+		  MACH_MSGH_BITS(reply_bits, kmsg->dest_type);
+	h->remote = reply_name;
+	h->local = dest_name;
+	h->voucher = MACH_PORT_NULL;
+	mach_trailer_fill(trailer, kmsg, a->option, rcv->seqno, rcv->context);
+	if (mach_msg_put(a, kmsg->data, kmsg->size, trailer,
+			 mach_trailer_size(a->option)))
+		ret = MACH_RCV_INVALID_DATA;
+	mach_kmsg_free(kmsg);
+	return ret;
+}
+
+static int mach_msg_receive(struct mach_space *space,
+			    const struct mach_ioc_msg *a)
+{
+	struct mach_rcv rcv = {
+		.option = a->option,
+		.timeout = a->timeout,
+		.rcv_size = a->rcv_size,
+	};
+	struct mach_msg_header __user *uhdr = u64_to_user_ptr(a->rcv_msg);
+	struct mach_pset *pset = NULL;
+	struct mach_port *port = NULL;
+	struct mach_entry *entry;
+	int ret;
+
+	if (MACH_RCV_TRAILER_TYPE(a->option) != 0)
+		return MACH_RCV_INVALID_TRAILER;
+
+	mutex_lock(&space->lock);
+	entry = mach_entry_lookup(space, a->rcv_name);
+	if (entry && (entry->type & MACH_PORT_TYPE_PORT_SET)) {
+		pset = entry->object;
+		kref_get(&pset->ref);
+	} else if (entry && (entry->type & MACH_PORT_TYPE_RECEIVE)) {
+		port = entry->object;
+		mach_port_get(port);
+	} else {
+		mutex_unlock(&space->lock);
+		return MACH_RCV_INVALID_NAME;
+	}
+	mutex_unlock(&space->lock);
+
+	if (pset) {
+		ret = mach_pset_receive(pset, space, &rcv);
+		mach_pset_put(pset);
+	} else {
+		ret = mach_mqueue_receive(port, space, &rcv);
+		mach_port_put(port);
+	}
+
+	if (ret == MACH_RCV_TOO_LARGE && !rcv.kmsg) {
+		/* MACH_RCV_LARGE: the message stays; tell the needed size */
+		if (a->rcv_size >= offsetof(struct mach_msg_header, voucher) &&
+		    put_user(rcv.large_size, &uhdr->size))
+			return MACH_RCV_INVALID_DATA;
+		return ret;
+	}
+	if (!rcv.kmsg)
+		return ret;
+	if (ret == MACH_RCV_TOO_LARGE)
+		return mach_msg_receive_error(space, a, &rcv, ret);
+	return mach_msg_copyout(space, a, &rcv);
+}
+
+int mach_msg_ioctl(struct mach_space *space, const struct mach_ioc_msg *a)
+{
+	int ret = MACH_MSG_SUCCESS;
+
+	if (a->option & MACH_SEND_MSG) {
+		ret = mach_msg_send(space, a);
+		if (ret != MACH_MSG_SUCCESS)
+			return ret;
+	}
+	if (a->option & MACH_RCV_MSG)
+		ret = mach_msg_receive(space, a);
+	return ret;
+}

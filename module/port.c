@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Port objects: allocation, right accounting and death.
+ */
+
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include "desc.h"
+#include "kmsg.h"
+#include "mach_types.h"
+#include "notify.h"
+#include "port.h"
+#include "pset.h"
+
+static struct kmem_cache *mach_port_cache;
+
+int mach_port_init_cache(void)
+{
+	if (mach_port_cache)	/* KUnit may have set it up already */
+		return 0;
+	mach_port_cache = KMEM_CACHE(mach_port, SLAB_ACCOUNT);
+	return mach_port_cache ? 0 : -ENOMEM;
+}
+
+void mach_port_exit_cache(void)
+{
+	kmem_cache_destroy(mach_port_cache);
+	mach_port_cache = NULL;
+}
+
+/* A new, active port with one reference and no receiver yet. */
+struct mach_port *mach_port_alloc(void)
+{
+	struct mach_port *port;
+
+	port = kmem_cache_zalloc(mach_port_cache, GFP_KERNEL_ACCOUNT);
+	if (!port)
+		return NULL;
+	kref_init(&port->ref);
+	spin_lock_init(&port->lock);
+	port->active = true;
+	port->qlimit = MACH_PORT_QLIMIT_DEFAULT;
+	INIT_LIST_HEAD(&port->msgs);
+	INIT_LIST_HEAD(&port->death_link);
+	INIT_LIST_HEAD(&port->psets);
+	INIT_LIST_HEAD(&port->dnrequests);
+	init_waitqueue_head(&port->rcv_wait);
+	init_waitqueue_head(&port->snd_wait);
+	return port;
+}
+
+static void mach_port_free(struct kref *ref)
+{
+	struct mach_port *port = container_of(ref, struct mach_port, ref);
+
+	kmem_cache_free(mach_port_cache, port);
+}
+
+void mach_port_get(struct mach_port *port)
+{
+	kref_get(&port->ref);
+}
+
+void mach_port_put(struct mach_port *port)
+{
+	kref_put(&port->ref, mach_port_free);
+}
+
+/*
+ * Drop a send right, keeping the reference.  The last send right anywhere
+ * fires a registered no-senders request.
+ */
+void mach_port_drop_send(struct mach_port *port)
+{
+	struct mach_port *notify = NULL;
+	u32 mscount = 0;
+
+	spin_lock(&port->lock);
+	if (--port->srights == 0 && port->nsrequest && port->active) {
+		notify = port->nsrequest;
+		port->nsrequest = NULL;
+		mscount = port->mscount;
+	}
+	spin_unlock(&port->lock);
+	if (notify)
+		mach_notify_no_senders(notify, mscount);
+}
+
+/* Drop a send right and the reference that came with it. */
+void mach_port_release_send(struct mach_port *port)
+{
+	mach_port_drop_send(port);
+	mach_port_put(port);
+}
+
+/* Drop a send-once right that was used up (no notification). */
+void mach_port_release_sonce(struct mach_port *port)
+{
+	spin_lock(&port->lock);
+	port->sorights--;
+	spin_unlock(&port->lock);
+	mach_port_put(port);
+}
+
+/*
+ * Destroy an unused send-once right: as in Mach, the receiver learns of it
+ * through a MACH_NOTIFY_SEND_ONCE message sent with the right itself.
+ */
+void mach_port_destroy_sonce(struct mach_port *port)
+{
+	mach_notify_send_once(port);
+}
+
+/*
+ * Kill one port: mark it dead, wake its waiters, destroy its queue.
+ * Receive rights found in the queued messages are added to 'deaths'.
+ */
+static void mach_port_kill(struct mach_port *port, struct list_head *deaths)
+{
+	struct mach_kmsg *kmsg, *next;
+	struct mach_port *nsrequest;
+	LIST_HEAD(msgs);
+
+	mach_pset_remove_member(port);
+	spin_lock(&port->lock);
+	port->active = false;
+	port->receiver = NULL;
+	port->receiver_name = 0;
+	list_splice_init(&port->msgs, &msgs);
+	port->msgcount = 0;
+	list_for_each_entry(kmsg, &msgs, link)
+		mach_desc_transit_leave(kmsg);
+	nsrequest = port->nsrequest;
+	port->nsrequest = NULL;
+	spin_unlock(&port->lock);
+
+	wake_up_all(&port->rcv_wait);
+	wake_up_all(&port->snd_wait);
+	mach_dnreq_fire_all(port);
+	if (nsrequest)
+		mach_notify_send_once(nsrequest);
+
+	list_for_each_entry_safe(kmsg, next, &msgs, link) {
+		list_del(&kmsg->link);
+		mach_kmsg_destroy_to(kmsg, deaths);
+	}
+	mach_port_put(port);
+}
+
+/* Let a receive right die later, on a worklist, or now when none. */
+void mach_port_destroy_to(struct mach_port *port, struct list_head *deaths)
+{
+	if (deaths)
+		list_add_tail(&port->death_link, deaths);
+	else
+		mach_port_destroy(port);
+}
+
+/*
+ * The receive right is gone: the port dies.  Queued messages are destroyed,
+ * waiters are woken (they see !active), and every send right anywhere now
+ * names a dead port, which the holders' spaces turn into dead names when
+ * they next look.  Receive rights inside the queued messages die too; they
+ * go on a worklist instead of recursing, so a long chain of ports in each
+ * other's queues cannot exhaust the stack.  Consumes the receive right's
+ * reference.
+ */
+void mach_port_destroy(struct mach_port *port)
+{
+	LIST_HEAD(deaths);
+
+	list_add(&port->death_link, &deaths);
+	while ((port = list_first_entry_or_null(&deaths, struct mach_port,
+						death_link))) {
+		struct mach_port *pdrequest;
+
+		list_del_init(&port->death_link);
+		/*
+		 * a port-destroyed request saves the port: its receive
+		 * right goes to the requester instead
+		 */
+		mach_pset_remove_member(port);
+		spin_lock(&port->lock);
+		pdrequest = port->pdrequest;
+		port->pdrequest = NULL;
+		if (pdrequest) {
+			/*
+			 * it comes back as a fresh receive right (XNU's
+			 * ipc_port_clear_receiver resets these)
+			 */
+			port->receiver = NULL;
+			port->receiver_name = 0;
+			port->mscount = 0;
+			port->seqno = 0;
+		}
+		spin_unlock(&port->lock);
+		if (pdrequest) {
+			wake_up_all(&port->rcv_wait);
+			mach_notify_port_destroyed(pdrequest, port);
+			continue;
+		}
+		mach_port_kill(port, &deaths);
+	}
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The Mach port: a kernel object with one receiver, a message queue and
+ * counts of the send and send-once rights that exist anywhere.
+ *
+ * Lifetime: 'ref' counts pointers to the object (name-table entries, rights
+ * carried in messages, waiters).  Rights are counted separately in srights
+ * and sorights, because Mach semantics (no-senders, send-once) follow the
+ * rights, not the pointers.
+ *
+ * Locking: 'lock' protects every field below it.  It nests inside a space's
+ * mutex (space->lock, then port->lock) and is never held together with
+ * another port's lock.  See space.h for the full order.
+ */
+#ifndef _MACH_PORT_H
+#define _MACH_PORT_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+
+struct mach_space;
+struct mach_kmsg;
+struct mach_pset;
+
+enum mach_kobject_type {
+	MACH_KOBJ_NONE = 0,
+	MACH_KOBJ_TASK,		/* kobject is the struct mach_space */
+};
+
+struct mach_port {
+	struct kref ref;
+	spinlock_t lock;		/* protects all that follows */
+
+	bool active;			/* false once the receive right died */
+	/* holder of the receive right; NULL in transit, kernel or dead */
+	struct mach_space *receiver;
+	u32 receiver_name;		/* its name there */
+
+	u32 mscount;			/* make-send count */
+	u32 srights;			/* send rights anywhere */
+	u32 sorights;			/* send-once rights anywhere */
+	u32 seqno;			/* next message sequence number */
+	u32 qlimit;
+	u64 context;
+	u64 guard;
+	bool guarded;
+
+	/* message queue */
+	struct list_head msgs;
+	u32 msgcount;
+	wait_queue_head_t rcv_wait;	/* receivers waiting for a message */
+	wait_queue_head_t snd_wait;	/* senders waiting for queue room */
+
+	enum mach_kobject_type kobj_type;
+	void *kobject;
+
+	/* port set memberships: struct mach_pset_link (see pset.h) */
+	struct list_head psets;
+
+	/* notification requests: send-once rights, and dead-name notes */
+	struct mach_port *nsrequest;
+	struct mach_port *pdrequest;
+	struct list_head dnrequests;
+
+	/*
+	 * while in transit: the port whose queue holds our receive right
+	 * (protected by mach_transit_lock, see desc.c)
+	 */
+	struct mach_port *transit_dest;
+	struct list_head death_link;	/* on a mach_port_destroy worklist */
+};
+
+int mach_port_init_cache(void);
+void mach_port_exit_cache(void);
+struct mach_port *mach_port_alloc(void);
+void mach_port_get(struct mach_port *port);
+void mach_port_put(struct mach_port *port);
+
+/* Right accounting; each consumes or produces one object reference. */
+void mach_port_drop_send(struct mach_port *port);
+void mach_port_release_send(struct mach_port *port);
+void mach_port_release_sonce(struct mach_port *port);
+void mach_port_destroy_sonce(struct mach_port *port);
+void mach_port_destroy(struct mach_port *port);
+void mach_port_destroy_to(struct mach_port *port, struct list_head *deaths);
+
+#endif /* _MACH_PORT_H */

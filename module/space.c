@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IPC spaces: name table, reverse map, registry of spaces by process.
+ */
+
+#include <linux/pid.h>
+#include <linux/rhashtable.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include "notify.h"
+#include "port.h"
+#include "right.h"
+#include "space.h"
+
+/* The first generation of an index, and the step between uses (as XNU). */
+#define MACH_GEN_FIRST	3
+#define MACH_GEN_STEP	4
+/* The largest index; keeps every name below MACH_PORT_DEAD. */
+#define MACH_INDEX_MAX	0xfffffeU
+
+static struct kmem_cache *mach_entry_cache;
+
+static DEFINE_MUTEX(mach_registry_lock);
+static LIST_HEAD(mach_registry);
+
+static const struct rhashtable_params mach_rev_params = {
+	.key_len = sizeof(void *),
+	.key_offset = offsetof(struct mach_entry, object),
+	.head_offset = offsetof(struct mach_entry, rev),
+	.automatic_shrinking = true,
+};
+
+int mach_space_init_cache(void)
+{
+	if (mach_entry_cache)	/* KUnit may have set it up already */
+		return 0;
+	mach_entry_cache = KMEM_CACHE(mach_entry, SLAB_ACCOUNT);
+	return mach_entry_cache ? 0 : -ENOMEM;
+}
+
+void mach_space_exit_cache(void)
+{
+	kmem_cache_destroy(mach_entry_cache);
+	mach_entry_cache = NULL;
+}
+
+struct mach_entry *mach_entry_lookup(struct mach_space *space, u32 name)
+{
+	struct mach_entry *entry;
+
+	lockdep_assert_held(&space->lock);
+	if (!MACH_PORT_VALID(name))
+		return NULL;
+	entry = xa_load(&space->table, MACH_PORT_INDEX(name));
+	if (!entry || entry->name != name || !entry->type)
+		return NULL;
+	return entry;
+}
+
+static void mach_entry_take(struct mach_space *space, struct mach_entry *entry,
+			    u32 name)
+{
+	list_del_init(&entry->free_link);
+	entry->name = name;
+	entry->urefs = 0;
+	entry->object = NULL;
+	space->nr_names++;
+}
+
+/* A new entry at 'index', not yet in use; NULL on failure. */
+static struct mach_entry *mach_entry_new(struct mach_space *space, u32 index)
+{
+	struct mach_entry *entry;
+
+	entry = kmem_cache_zalloc(mach_entry_cache, GFP_KERNEL_ACCOUNT);
+	if (!entry)
+		return NULL;
+	INIT_LIST_HEAD(&entry->free_link);
+	if (xa_err(xa_store(&space->table, index, entry, GFP_KERNEL_ACCOUNT))) {
+		kmem_cache_free(mach_entry_cache, entry);
+		return NULL;
+	}
+	return entry;
+}
+
+/*
+ * Allocate a name.  The caller sets entry->type (non-zero) and the object
+ * before dropping the lock.  Returns a kern_return_t.
+ */
+int mach_entry_alloc(struct mach_space *space, struct mach_entry **out)
+{
+	struct mach_entry *entry;
+	u32 gen;
+
+	lockdep_assert_held(&space->lock);
+	if (space->nr_names >= mach_max_names)
+		return KERN_NO_SPACE;
+
+	entry = list_first_entry_or_null(&space->free_entries,
+					 struct mach_entry, free_link);
+	if (entry) {
+		gen = (MACH_PORT_GEN(entry->name) + MACH_GEN_STEP) & 0xff;
+		mach_entry_take(space, entry,
+				MACH_PORT_MAKE(MACH_PORT_INDEX(entry->name), gen));
+		*out = entry;
+		return KERN_SUCCESS;
+	}
+
+	while (space->next_index <= MACH_INDEX_MAX &&
+	       xa_load(&space->table, space->next_index))
+		space->next_index++;
+	if (space->next_index > MACH_INDEX_MAX)
+		return KERN_NO_SPACE;
+
+	entry = mach_entry_new(space, space->next_index);
+	if (!entry)
+		return KERN_RESOURCE_SHORTAGE;
+	mach_entry_take(space, entry,
+			MACH_PORT_MAKE(space->next_index, MACH_GEN_FIRST));
+	space->next_index++;
+	*out = entry;
+	return KERN_SUCCESS;
+}
+
+/*
+ * Can a caller choose this name?  As in XNU, the two low generation bits
+ * are the kernel's and must be set, and index 0 is never a name.
+ */
+int mach_name_check(u32 name)
+{
+	if (!MACH_PORT_VALID(name) || (name & 3) != 3 ||
+	    MACH_PORT_INDEX(name) > MACH_INDEX_MAX)
+		return KERN_INVALID_VALUE;
+	if (MACH_PORT_INDEX(name) == 0)
+		return KERN_FAILURE;
+	return KERN_SUCCESS;
+}
+
+/* Allocate a caller-chosen name, as mach_port_allocate_name does. */
+int mach_entry_alloc_name(struct mach_space *space, u32 name,
+			  struct mach_entry **out)
+{
+	struct mach_entry *entry;
+	u32 index = MACH_PORT_INDEX(name);
+	int kr;
+
+	lockdep_assert_held(&space->lock);
+	kr = mach_name_check(name);
+	if (kr != KERN_SUCCESS)
+		return kr;
+
+	entry = xa_load(&space->table, index);
+	if (entry && entry->type)
+		return KERN_NAME_EXISTS;
+	if (space->nr_names >= mach_max_names)
+		return KERN_NO_SPACE;
+	if (!entry) {
+		entry = mach_entry_new(space, index);
+		if (!entry)
+			return KERN_RESOURCE_SHORTAGE;
+	}
+	mach_entry_take(space, entry, name);
+	*out = entry;
+	return KERN_SUCCESS;
+}
+
+/* Free a name; the caller has already released the rights it held. */
+void mach_entry_free(struct mach_space *space, struct mach_entry *entry)
+{
+	lockdep_assert_held(&space->lock);
+	/* a name that goes while its port lives: port-deleted */
+	mach_dnreq_cancel(entry);
+	entry->type = 0;
+	entry->urefs = 0;
+	entry->object = NULL;
+	list_add_tail(&entry->free_link, &space->free_entries);
+	space->nr_names--;
+}
+
+struct mach_entry *mach_rev_lookup(struct mach_space *space,
+				   struct mach_port *port)
+{
+	lockdep_assert_held(&space->lock);
+	return rhashtable_lookup_fast(&space->rev, &port, mach_rev_params);
+}
+
+int mach_rev_insert(struct mach_space *space, struct mach_entry *entry)
+{
+	lockdep_assert_held(&space->lock);
+	if (rhashtable_insert_fast(&space->rev, &entry->rev, mach_rev_params))
+		return KERN_RESOURCE_SHORTAGE;
+	return KERN_SUCCESS;
+}
+
+void mach_rev_remove(struct mach_space *space, struct mach_entry *entry)
+{
+	lockdep_assert_held(&space->lock);
+	rhashtable_remove_fast(&space->rev, &entry->rev, mach_rev_params);
+}
+
+static void mach_space_release(struct kref *ref)
+{
+	struct mach_space *space = container_of(ref, struct mach_space, ref);
+	struct mach_entry *entry;
+	unsigned long index;
+
+	xa_for_each(&space->table, index, entry)
+		kmem_cache_free(mach_entry_cache, entry);
+	xa_destroy(&space->table);
+	rhashtable_destroy(&space->rev);
+	put_pid(space->pid);
+	kfree(space);
+}
+
+void mach_space_get(struct mach_space *space)
+{
+	kref_get(&space->ref);
+}
+
+void mach_space_put(struct mach_space *space)
+{
+	kref_put(&space->ref, mach_space_release);
+}
+
+/*
+ * A new space for the calling process, with its task port and a send right
+ * to it under the name mach_task_self() returns.
+ */
+struct mach_space *mach_space_create(void)
+{
+	struct mach_space *space;
+	struct mach_entry *entry;
+	struct mach_port *port;
+	int kr;
+
+	space = kzalloc(sizeof(*space), GFP_KERNEL_ACCOUNT);
+	if (!space)
+		return NULL;
+	kref_init(&space->ref);
+	mutex_init(&space->lock);
+	xa_init(&space->table);
+	INIT_LIST_HEAD(&space->free_entries);
+	INIT_LIST_HEAD(&space->registry_link);
+	space->next_index = 1;
+	space->active = true;
+	if (rhashtable_init(&space->rev, &mach_rev_params))
+		goto err_free;
+	space->pid = get_pid(task_tgid(current));
+
+	port = mach_port_alloc();
+	if (!port)
+		goto err_put;
+	port->kobj_type = MACH_KOBJ_TASK;
+	port->kobject = space;
+	space->task_port = port;
+
+	mutex_lock(&space->lock);
+	kr = mach_entry_alloc(space, &entry);
+	if (kr == KERN_SUCCESS) {
+		mach_port_get(port);
+		port->srights++;
+		port->mscount++;
+		entry->type = MACH_PORT_TYPE_SEND;
+		entry->urefs = 1;
+		entry->object = port;
+		kr = mach_rev_insert(space, entry);
+		if (kr == KERN_SUCCESS)
+			space->task_self = entry->name;
+	}
+	mutex_unlock(&space->lock);
+	if (kr != KERN_SUCCESS)
+		goto err_destroy;
+	return space;
+
+err_destroy:
+	mach_space_destroy(space);
+	return NULL;
+err_put:
+	mach_space_put(space);
+	return NULL;
+err_free:
+	kfree(space);
+	return NULL;
+}
+
+/*
+ * Tear a space down: every right it holds is released as if deallocated,
+ * receive rights destroy their ports, and its task port dies.  Called once,
+ * when the owning file is released.
+ */
+void mach_space_destroy(struct mach_space *space)
+{
+	struct mach_entry *entry;
+	struct mach_port *task_port;
+	unsigned long index;
+	int i;
+
+	mutex_lock(&space->lock);
+	space->active = false;
+	xa_for_each(&space->table, index, entry) {
+		if (entry->type)
+			mach_right_destroy_entry(space, entry);
+	}
+	task_port = space->task_port;
+	space->task_port = NULL;
+	mutex_unlock(&space->lock);
+
+	for (i = 0; i <= TASK_MAX_SPECIAL_PORT; i++) {
+		if (space->special[i])
+			mach_port_release_send(space->special[i]);
+		space->special[i] = NULL;
+	}
+
+	if (task_port) {
+		spin_lock(&task_port->lock);
+		task_port->kobject = NULL;
+		spin_unlock(&task_port->lock);
+		mach_port_destroy(task_port);
+	}
+	mach_space_put(space);
+}
+
+void mach_registry_add(struct mach_space *space)
+{
+	mutex_lock(&mach_registry_lock);
+	list_add(&space->registry_link, &mach_registry);
+	mutex_unlock(&mach_registry_lock);
+}
+
+void mach_registry_del(struct mach_space *space)
+{
+	mutex_lock(&mach_registry_lock);
+	list_del_init(&space->registry_link);
+	mutex_unlock(&mach_registry_lock);
+}
+
+/* The newest live space of a process, with a reference, or NULL. */
+struct mach_space *mach_registry_find(struct pid *tgid)
+{
+	struct mach_space *space, *found = NULL;
+
+	mutex_lock(&mach_registry_lock);
+	list_for_each_entry(space, &mach_registry, registry_link) {
+		if (space->pid == tgid) {
+			mach_space_get(space);
+			found = space;
+			break;
+		}
+	}
+	mutex_unlock(&mach_registry_lock);
+	return found;
+}

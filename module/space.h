@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The IPC space: one per process (thread group) that opened /dev/mach.
+ *
+ * Names are (index << 8) | generation.  'table' maps an index to its entry;
+ * entries are kept after their name is freed (on 'free_entries') so that the
+ * next use of an index gets a new generation and a stale name cannot reach a
+ * reused slot.  'rev' maps a port to the one entry that holds send and/or
+ * receive rights for it, so those rights coalesce under one name.
+ *
+ * Lock order (the whole module):
+ *   mach_registry_lock  (open/release/lookup of spaces by process)
+ *     -> space->lock      (mutex: name table, reverse map, entry fields)
+ *       -> port->lock     (spinlock: port state and message queue)
+ * Never two space locks at once, never two port locks at once.  Messages are
+ * destroyed with no lock held.  copy_to_user/copy_from_user happen with no
+ * lock held.
+ */
+#ifndef _MACH_SPACE_H
+#define _MACH_SPACE_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rhashtable-types.h>
+#include <linux/xarray.h>
+#include "mach_types.h"
+
+struct mach_dnreq;
+struct mach_port;
+struct pid;
+
+struct mach_entry {
+	u32 name;			/* full name; 0 when free */
+	u32 type;			/* MACH_PORT_TYPE_* bits; 0 when free */
+	u32 urefs;			/* send or dead-name user references */
+	void *object;			/* struct mach_port * */
+	struct rhash_head rev;		/* in space->rev while SEND/RECEIVE */
+	struct mach_dnreq *dnreq;	/* dead-name request, if any */
+	struct list_head free_link;	/* on space->free_entries when free */
+};
+
+struct mach_space {
+	struct kref ref;
+	struct mutex lock;		/* name table, entries, specials */
+	bool active;
+
+	struct xarray table;		/* index -> struct mach_entry * */
+	struct list_head free_entries;
+	u32 next_index;
+	u32 nr_names;
+	struct rhashtable rev;
+
+	struct pid *pid;		/* thread group that owns the space */
+	struct mach_port *task_port;	/* kernel object port for this task */
+	u32 task_self;			/* name of our send right to it */
+	struct mach_port *special[TASK_MAX_SPECIAL_PORT + 1];
+
+	struct list_head registry_link;
+};
+
+extern unsigned int mach_max_names;
+
+int mach_caches_init(void);
+int mach_space_init_cache(void);
+void mach_space_exit_cache(void);
+
+struct mach_space *mach_space_create(void);
+void mach_space_destroy(struct mach_space *space);
+void mach_space_get(struct mach_space *space);
+void mach_space_put(struct mach_space *space);
+
+/* Registry of live spaces by process, for parents and task_for_pid. */
+void mach_registry_add(struct mach_space *space);
+void mach_registry_del(struct mach_space *space);
+struct mach_space *mach_registry_find(struct pid *tgid);
+
+/* Name table; all require space->lock. */
+struct mach_entry *mach_entry_lookup(struct mach_space *space, u32 name);
+int mach_entry_alloc(struct mach_space *space, struct mach_entry **out);
+int mach_name_check(u32 name);
+int mach_entry_alloc_name(struct mach_space *space, u32 name,
+			  struct mach_entry **out);
+void mach_entry_free(struct mach_space *space, struct mach_entry *entry);
+struct mach_entry *mach_rev_lookup(struct mach_space *space,
+				   struct mach_port *port);
+int mach_rev_insert(struct mach_space *space, struct mach_entry *entry);
+void mach_rev_remove(struct mach_space *space, struct mach_entry *entry);
+
+#endif /* _MACH_SPACE_H */

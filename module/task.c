@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Task ports and special ports.
+ *
+ * A task port is a kernel-object port whose kobject is the task's space.
+ * Special ports are send rights the kernel holds for a task, under
+ * space->lock.  A new space inherits its parent process's bootstrap port.
+ */
+
+#include <linux/pid.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include "port.h"
+#include "right.h"
+#include "space.h"
+#include "task.h"
+
+/*
+ * The space a task port name denotes in 'caller', with a reference, or
+ * NULL when the name is not a send right to a live task port.
+ */
+struct mach_space *mach_task_lookup(struct mach_space *caller, u32 name)
+{
+	struct mach_space *task = NULL;
+	struct mach_entry *entry;
+	struct mach_port *port;
+
+	mutex_lock(&caller->lock);
+	entry = mach_entry_lookup(caller, name);
+	if (entry && (entry->type & MACH_PORT_TYPE_SEND)) {
+		port = entry->object;
+		spin_lock(&port->lock);
+		if (port->active && port->kobj_type == MACH_KOBJ_TASK &&
+		    port->kobject) {
+			task = port->kobject;
+			mach_space_get(task);
+		}
+		spin_unlock(&port->lock);
+	}
+	mutex_unlock(&caller->lock);
+	return task;
+}
+
+/* A new send right to a live port the kernel holds, or NULL. */
+static struct mach_port *mach_port_copy_send(struct mach_port *port)
+{
+	if (!port)
+		return NULL;
+	spin_lock(&port->lock);
+	if (!port->active) {
+		spin_unlock(&port->lock);
+		return NULL;
+	}
+	port->srights++;
+	spin_unlock(&port->lock);
+	mach_port_get(port);
+	return port;
+}
+
+/*
+ * The host's default bootstrap port, a send right the kernel holds.  The
+ * lock is a leaf: only a port lock is ever taken inside it.
+ */
+static DEFINE_MUTEX(mach_host_lock);
+static struct mach_port *mach_host_bootstrap;
+
+/*
+ * Give a new space its parent process's bootstrap port or, where the
+ * parent has none, the host's default.
+ */
+void mach_task_inherit(struct mach_space *space)
+{
+	struct mach_port *port = NULL;
+	struct mach_space *parent;
+	struct pid *ppid;
+
+	rcu_read_lock();
+	ppid = get_pid(task_tgid(rcu_dereference(current->real_parent)));
+	rcu_read_unlock();
+	parent = mach_registry_find(ppid);
+	put_pid(ppid);
+	if (parent) {
+		mutex_lock(&parent->lock);
+		if (parent->active)
+			port = mach_port_copy_send(parent->special[TASK_BOOTSTRAP_PORT]);
+		mutex_unlock(&parent->lock);
+		mach_space_put(parent);
+	}
+	if (!port) {
+		mutex_lock(&mach_host_lock);
+		port = mach_port_copy_send(mach_host_bootstrap);
+		mutex_unlock(&mach_host_lock);
+	}
+	space->special[TASK_BOOTSTRAP_PORT] = port;
+}
+
+int mach_host_get_special(struct mach_space *caller, u32 which, u32 *name)
+{
+	struct mach_port *port;
+	int kr;
+
+	if (which != TASK_BOOTSTRAP_PORT)
+		return KERN_INVALID_ARGUMENT;
+	mutex_lock(&mach_host_lock);
+	port = mach_port_copy_send(mach_host_bootstrap);
+	mutex_unlock(&mach_host_lock);
+	*name = MACH_PORT_NULL;
+	if (!port)
+		return KERN_SUCCESS;
+	mutex_lock(&caller->lock);
+	kr = mach_right_copyout(caller, port, MACH_MSG_TYPE_PORT_SEND, name);
+	mutex_unlock(&caller->lock);
+	return kr;
+}
+
+/* Take a copy of a send right the caller names, for the kernel to keep. */
+static int mach_take_send(struct mach_space *caller, u32 name,
+			  struct mach_port **portp)
+{
+	int kr;
+
+	*portp = NULL;
+	if (!MACH_PORT_VALID(name))
+		return KERN_SUCCESS;
+	mutex_lock(&caller->lock);
+	kr = mach_right_copyin_check(caller, name, MACH_MSG_TYPE_COPY_SEND);
+	if (kr == KERN_SUCCESS)
+		mach_right_copyin(caller, name, MACH_MSG_TYPE_COPY_SEND, portp);
+	mutex_unlock(&caller->lock);
+	return kr == KERN_INVALID_CAPABILITY ? KERN_INVALID_RIGHT : kr;
+}
+
+int mach_host_set_special(struct mach_space *caller, u32 which, u32 name)
+{
+	struct mach_port *port, *old;
+	int kr;
+
+	if (which != TASK_BOOTSTRAP_PORT)
+		return KERN_INVALID_ARGUMENT;
+	kr = mach_take_send(caller, name, &port);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	mutex_lock(&mach_host_lock);
+	old = mach_host_bootstrap;
+	mach_host_bootstrap = port;
+	mutex_unlock(&mach_host_lock);
+	if (old)
+		mach_port_release_send(old);
+	return KERN_SUCCESS;
+}
+
+/* Module unload: the kernel's own send right goes. */
+void mach_host_exit(void)
+{
+	if (mach_host_bootstrap)
+		mach_port_release_send(mach_host_bootstrap);
+	mach_host_bootstrap = NULL;
+}
+
+static bool mach_special_valid(u32 which)
+{
+	return which >= TASK_KERNEL_PORT && which <= TASK_MAX_SPECIAL_PORT;
+}
+
+int mach_task_get_special(struct mach_space *caller, struct mach_space *task,
+			  u32 which, u32 *name)
+{
+	struct mach_port *port;
+	int kr;
+
+	if (!mach_special_valid(which))
+		return KERN_INVALID_ARGUMENT;
+
+	mutex_lock(&task->lock);
+	if (!task->active) {
+		mutex_unlock(&task->lock);
+		return KERN_INVALID_TASK;
+	}
+	if (which == TASK_KERNEL_PORT || which == TASK_NAME_PORT)
+		port = mach_port_copy_send(task->task_port);
+	else
+		port = mach_port_copy_send(task->special[which]);
+	mutex_unlock(&task->lock);
+
+	*name = MACH_PORT_NULL;
+	if (!port)
+		return KERN_SUCCESS;
+	mutex_lock(&caller->lock);
+	kr = mach_right_copyout(caller, port, MACH_MSG_TYPE_PORT_SEND, name);
+	mutex_unlock(&caller->lock);
+	return kr;
+}
+
+int mach_task_set_special(struct mach_space *caller, struct mach_space *task,
+			  u32 which, u32 name)
+{
+	struct mach_port *port = NULL, *old;
+	int kr;
+
+	if (!mach_special_valid(which) || which == TASK_KERNEL_PORT ||
+	    which == TASK_NAME_PORT)
+		return KERN_INVALID_ARGUMENT;
+
+	kr = mach_take_send(caller, name, &port);
+	if (kr != KERN_SUCCESS)
+		return kr;
+
+	mutex_lock(&task->lock);
+	if (!task->active) {
+		mutex_unlock(&task->lock);
+		if (port)
+			mach_port_release_send(port);
+		return KERN_INVALID_TASK;
+	}
+	old = task->special[which];
+	task->special[which] = port;
+	mutex_unlock(&task->lock);
+	if (old)
+		mach_port_release_send(old);
+	return KERN_SUCCESS;
+}

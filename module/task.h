@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Tasks: the space behind a task port, and a task's special ports.
+ */
+#ifndef _MACH_TASK_H
+#define _MACH_TASK_H
+
+#include <linux/types.h>
+
+struct mach_space;
+
+struct mach_space *mach_task_lookup(struct mach_space *caller, u32 name);
+void mach_task_inherit(struct mach_space *space);
+int mach_task_get_special(struct mach_space *caller, struct mach_space *task,
+			  u32 which, u32 *name);
+int mach_task_set_special(struct mach_space *caller, struct mach_space *task,
+			  u32 which, u32 name);
+int mach_host_get_special(struct mach_space *caller, u32 which, u32 *name);
+int mach_host_set_special(struct mach_space *caller, u32 which, u32 name);
+void mach_host_exit(void);
+
+#endif /* _MACH_TASK_H */

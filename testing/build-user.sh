@@ -1,0 +1,47 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# build-user.sh: build libmach and the selftests on the host.
+#
+# The selftests are linked statically so the guest needs no libraries.
+# Contract with selftests/Makefile: `make -C selftests OUTPUT=DIR` puts the test
+# executables in DIR and lists them, one name a line, in DIR/TESTS;
+# selftests/run_tests.sh is the in-guest runner (copied into DIR here).
+# Prints the selftest output directory (empty if there are no selftests yet).
+set -euo pipefail
+# shellcheck source=testing/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+need_pkgs build-essential libmnl-dev
+out=$MACH_BUILD/selftests
+log=$MACH_BUILD/user-build.log
+mkdir -p "$MACH_BUILD"
+rm -rf "$out"
+: >"$log"
+
+if [ -f "$REPO_DIR/libmach/Makefile" ]; then
+	if ! make -C "$REPO_DIR" libmach >>"$log" 2>&1; then
+		say "libmach build FAILED (log: $log)"
+		log_tail "$log"
+		exit 1
+	fi
+else
+	say "NOTE: libmach/Makefile does not exist yet: libmach not built"
+fi
+
+if [ -f "$REPO_DIR/selftests/Makefile" ]; then
+	mkdir -p "$out"
+	if ! make -C "$REPO_DIR/selftests" OUTPUT="$out" >>"$log" 2>&1; then
+		say "selftests build FAILED (log: $log)"
+		log_tail "$log"
+		exit 1
+	fi
+	[ -f "$out/TESTS" ] || die "selftests built but $out/TESTS is missing"
+	if [ -f "$REPO_DIR/selftests/run_tests.sh" ]; then
+		cp "$REPO_DIR/selftests/run_tests.sh" "$out/run_tests.sh"
+		chmod +x "$out/run_tests.sh"
+	fi
+	echo "$out"
+else
+	say "NOTE: selftests/Makefile does not exist yet: no selftests will run"
+fi

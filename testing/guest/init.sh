@@ -1,0 +1,260 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init of the test initramfs (busybox sh).  Loads mach.ko, runs the KUnit
+# suites (they run when the module loads), the selftests and the extra tests,
+# unloads the module, scans for leaks, and reboots (QEMU runs with -no-reboot,
+# so a reboot ends it; our tiny kernels have no ACPI to power off with).
+#
+# Two serial ports: the kernel's console is ttyS0, and everything the tests
+# print goes to ttyS1 with "@@MACH ..." markers, so the host can parse results
+# without kernel messages cut into them, and look for kernel splats in a log
+# that holds nothing else.  /harness.conf sets MODE, KIND, EXPECT_KUNIT,
+# TEST_TIMEOUT, SELFTEST_TIMEOUT and INSMOD_TIMEOUT.
+
+/bin/busybox mkdir -p /proc /sys /dev /tmp /bin /sbin /usr/bin /usr/sbin
+/bin/busybox --install -s
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null # may be mounted already
+mount -t tmpfs tmpfs /tmp
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+mkdir -p /dev/shm /dev/mqueue /root
+mount -t tmpfs tmpfs /dev/shm
+mount -t mqueue mqueue /dev/mqueue 2>/dev/null
+hostname mach-test
+. /harness.conf
+
+# Results port; fall back to the console if there is no second serial port.
+echo_console=
+if [ "$MODE" = check ] && stty -F /dev/ttyS1 raw -echo 2>/dev/null; then
+	exec 3>/dev/ttyS1
+	echo_console=1 # show progress on the console too
+else
+	exec 3>&1
+fi
+
+mark() { [ "$MODE" != check ] || echo "@@MACH $*" >&3; }
+# test_result ok|fail|skip NAME [REASON]: one harness-level test.
+test_result() {
+	mark "TEST $1 $2${3:+ # $3}"
+	[ -z "$echo_console" ] || echo "@@MACH TEST $1 $2${3:+ # $3}"
+}
+finish() {
+	mark END
+	sync
+	reboot -f
+	sleep 60 # reboot -f does not return; wait for it
+}
+
+# run_with_timeout SECS PROG...: run PROG, killing it after SECS.  Prints the
+# status; 124 means it timed out.
+run_with_timeout() {
+	t=$1
+	shift
+	"$@" &
+	pid=$!
+	(
+		sleep "$t"
+		kill -KILL "$pid" 2>/dev/null && touch /tmp/.timed-out.$pid
+	) &
+	watcher=$!
+	wait "$pid"
+	rc=$?
+	kill "$watcher" 2>/dev/null
+	wait "$watcher" 2>/dev/null
+	if [ -e "/tmp/.timed-out.$pid" ]; then rc=124; fi
+	return $rc
+}
+
+# run_list DIR LIST PREFIX: run each program of LIST (names relative to DIR)
+# with DIR as cwd, as root; exit 0 passes, 4 (KSFT_SKIP) skips, others fail.
+run_list() {
+	while IFS= read -r t; do
+		[ -n "$t" ] || continue
+		mark "OUTPUT-BEGIN $3$t"
+		(cd "$1" && run_with_timeout "$TEST_TIMEOUT" "./$t") >&3 2>&1 </dev/null
+		rc=$?
+		mark "OUTPUT-END $3$t"
+		case $rc in
+		0) test_result ok "$3$t" ;;
+		4) test_result skip "$3$t" ;;
+		124) test_result fail "$3$t" "timed out after $TEST_TIMEOUT s" ;;
+		*) test_result fail "$3$t" "exit status $rc" ;;
+		esac
+	done <"$2"
+}
+
+printf 'root:x:0:0:root:/root:/bin/sh\nmach:x:1000:1000:unprivileged test user:/tmp:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >/etc/passwd
+printf 'root:x:0:\nmach:x:1000:\nnogroup:x:65534:\n' >/etc/group
+
+mark "BEGIN $(uname -r)"
+echo "mach test VM: kernel $(uname -r)"
+
+kmemleak=/sys/kernel/debug/kmemleak
+if [ "$KIND" = debug ] && [ -e $kmemleak ]; then
+	# Forget what boot itself left behind: only leaks after this count.
+	echo scan >$kmemleak
+	echo clear >$kmemleak
+fi
+
+if [ "$MODE" = run ]; then
+	echo
+	echo '$ insmod mach.ko'
+	if ! insmod /mach.ko; then
+		echo "insmod failed"
+		finish
+	fi
+	echo '$ ls -l /dev/mach'
+	ls -l /dev/mach
+	demos=$(cd /selftests 2>/dev/null && grep '^demo' TESTS 2>/dev/null)
+	if [ -n "$demos" ]; then
+		for d in $demos; do
+			echo
+			echo "\$ ./$d"
+			(cd /selftests && "./$d")
+		done
+	elif [ -f /selftests/TESTS ]; then
+		echo
+		echo '(no demo programs yet: running the selftests instead)'
+		if [ -x /selftests/run_tests.sh ]; then
+			(cd /selftests && ./run_tests.sh /selftests)
+		else
+			run_list /selftests /selftests/TESTS ""
+		fi
+	else
+		echo '(no demo programs or selftests built yet)'
+	fi
+	echo
+	echo '$ rmmod mach'
+	rmmod mach && echo "unloaded"
+	echo
+	finish
+fi
+
+# print_kunit: the KTAP of every KUnit suite, as debugfs keeps it until the
+# module goes away.
+print_kunit() {
+	nsuites=0
+	for r in /sys/kernel/debug/kunit/*/results; do
+		[ -e "$r" ] || continue
+		s=${r%/results}
+		s=${s##*/}
+		mark "KUNIT-BEGIN $s"
+		cat "$r" >&3
+		mark "KUNIT-END $s"
+		nsuites=$((nsuites + 1))
+	done
+}
+
+# alive PID: the process exists and is not a zombie.
+alive() { [ -e "/proc/$1" ] && ! grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null; }
+died() { [ $(($(cat /proc/sys/kernel/tainted) & 128)) -ne 0 ]; } # TAINT_DIE: an oops
+
+# --- check mode --------------------------------------------------------------
+# The KUnit suites run inside insmod.  When a case oopses, KUnit waits 300 s
+# for it before going on to the next one, so a module that crashes in every
+# case would take hours: once the kernel has oopsed, give insmod 20 s more,
+# then report what there is and stop.
+already_died=
+if died; then already_died=1; fi
+insmod /mach.ko >/tmp/insmod.out 2>&1 &
+ipid=$!
+waited=0 died_at=
+while alive $ipid; do
+	sleep 1
+	waited=$((waited + 1))
+	if [ -z "$already_died$died_at" ] && died; then died_at=$waited; fi
+	[ -z "$died_at" ] || [ $((waited - died_at)) -lt 20 ] || break
+	[ "$waited" -lt "$INSMOD_TIMEOUT" ] || break
+done
+if alive $ipid; then
+	cat /tmp/insmod.out >&3
+	if [ -n "$died_at" ]; then why="the kernel oopsed during the load; gave up ${waited} s in"
+	else why="insmod did not return in $INSMOD_TIMEOUT s"; fi
+	test_result fail "insmod mach.ko" "$why"
+	print_kunit
+	finish
+fi
+wait $ipid
+rc=$?
+cat /tmp/insmod.out >&3
+if [ $rc -eq 0 ]; then
+	test_result ok "insmod mach.ko"
+else
+	test_result fail "insmod mach.ko" "exit status $rc"
+	finish
+fi
+if [ -c /dev/mach ]; then
+	test_result ok "/dev/mach exists"
+else
+	test_result fail "/dev/mach exists"
+fi
+
+# The KUnit suites ran while the module loaded.
+print_kunit
+if [ "$EXPECT_KUNIT" = 1 ]; then
+	if [ $nsuites -gt 0 ]; then
+		test_result ok "KUnit results found ($nsuites suites)"
+	else
+		test_result fail "KUnit results found" "mach.ko has KUnit suites but /sys/kernel/debug/kunit has none"
+	fi
+fi
+
+if [ -f /selftests/TESTS ]; then
+	mark "SELFTESTS-BEGIN $(grep -c . /selftests/TESTS)"
+	rc=0
+	if [ -x /selftests/run_tests.sh ]; then
+		[ -z "$SELFTEST_TIMEOUT" ] || export MACH_SELFTEST_TIMEOUT="$SELFTEST_TIMEOUT"
+		(cd /selftests && ./run_tests.sh /selftests) >&3 2>&1 </dev/null
+		rc=$?
+	else
+		# No runner yet: a TAP of our own, one line per program.
+		n=0
+		echo "TAP version 13" >&3
+		echo "1..$(grep -c . /selftests/TESTS)" >&3
+		while IFS= read -r t; do
+			[ -n "$t" ] || continue
+			n=$((n + 1))
+			(cd /selftests && run_with_timeout "$TEST_TIMEOUT" "./$t") >/tmp/.out 2>&1 </dev/null
+			trc=$?
+			sed 's/^/# /' /tmp/.out >&3
+			case $trc in
+			0) echo "ok $n $t" >&3 ;;
+			4) echo "ok $n $t # SKIP" >&3 ;;
+			124) echo "not ok $n $t # timed out after $TEST_TIMEOUT s" >&3 ;;
+			*) echo "not ok $n $t # exit status $trc" >&3 ;;
+			esac
+		done </selftests/TESTS
+	fi
+	mark "SELFTESTS-END $rc"
+fi
+
+if [ -f /extra/TESTS ]; then
+	run_list /extra/run /extra/TESTS "extra: "
+fi
+
+if rmmod mach >&3 2>&1; then
+	test_result ok "rmmod mach"
+else
+	test_result fail "rmmod mach"
+fi
+
+if [ "$KIND" = debug ]; then
+	if [ -e $kmemleak ]; then
+		# kmemleak reports only objects older than 5 s, and an object must look
+		# unreferenced in two scans in a row.
+		sleep 6
+		echo scan >$kmemleak
+		sleep 3
+		echo scan >$kmemleak
+		mark KMEMLEAK-BEGIN
+		cat $kmemleak >&3
+		mark KMEMLEAK-END
+	else
+		test_result fail "kmemleak available" "$kmemleak is missing"
+	fi
+fi
+finish

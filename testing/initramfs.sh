@@ -1,0 +1,73 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# initramfs.sh OUT --module KO --kind debug|stock [--mode check|run]
+#              [--selftests DIR] [--extra DIR] [--test-timeout SECS]
+#
+# --test-timeout applies to each extra test (default 120 s) and, when given, to
+# each selftest (else selftests/run_tests.sh keeps its own default).
+#
+# Build the gzip'd initramfs that a test VM boots: busybox-static, the init of
+# guest/init.sh, mach.ko, the selftests (DIR as made by build-user.sh) and the
+# extra tests (DIR as made by build-extra.sh).
+set -euo pipefail
+# shellcheck source=testing/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+ko='' kind='' mode=check selftests='' extra='' test_timeout=120 selftest_timeout=''
+out=${1:?usage: $0 OUT --module KO --kind debug|stock ...}
+shift
+while [ $# -gt 0 ]; do
+	case $1 in
+	--module) ko=$2 ;;
+	--kind) kind=$2 ;;
+	--mode) mode=$2 ;;
+	--selftests) selftests=$2 ;;
+	--extra) extra=$2 ;;
+	--test-timeout) test_timeout=$2 selftest_timeout=$2 ;;
+	*) die "unknown option $1" ;;
+	esac
+	shift 2
+done
+[ -f "$ko" ] || die "no module '$ko'"
+case $kind in debug | stock) ;; *) die "--kind must be debug or stock" ;; esac
+
+need_pkgs busybox-static cpio gzip binutils rsync file
+file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' ||
+	ldd /bin/busybox 2>&1 | grep -q 'not a dynamic executable' ||
+	die "/bin/busybox is not static (install busybox-static)"
+
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage"/{bin,dev,etc,proc,sys,tmp,root}
+cp /bin/busybox "$stage/bin/busybox"
+cp "$TESTING_DIR/guest/init.sh" "$stage/init"
+chmod 755 "$stage/init"
+cp "$ko" "$stage/mach.ko"
+# The kernel opens /dev/console for init before anything mounts devtmpfs.
+mknod -m 600 "$stage/dev/console" c 5 1
+
+# KUnit results are expected exactly when the module carries KUnit suites.
+expect_kunit=0
+if objdump -h "$ko" | grep -q '\.kunit_test_suites'; then expect_kunit=1; fi
+
+if [ -n "$selftests" ] && [ -f "$selftests/TESTS" ]; then
+	# Objects are not needed in the guest; everything else may be test data.
+	rsync -a --exclude='*.o' --exclude=obj/ "$selftests/" "$stage/selftests/"
+fi
+if [ -n "$extra" ] && [ -f "$extra/TESTS" ]; then
+	mkdir -p "$stage/extra"
+	cp -a "$extra/run" "$stage/extra/run"
+	cp "$extra/TESTS" "$stage/extra/TESTS"
+fi
+cat >"$stage/harness.conf" <<CONF
+MODE=$mode
+KIND=$kind
+EXPECT_KUNIT=$expect_kunit
+TEST_TIMEOUT=$test_timeout
+SELFTEST_TIMEOUT=$selftest_timeout
+INSMOD_TIMEOUT=${MACH_INSMOD_TIMEOUT:-600}
+CONF
+
+(cd "$stage" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1) >"$out.tmp"
+mv "$out.tmp" "$out"

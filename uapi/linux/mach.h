@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * Mach IPC for Linux: the /dev/mach ioctl ABI.
+ *
+ * This is the only header shared by the kernel module and libmach.  It uses
+ * fixed-width types only; user addresses travel as __u64.  Every struct has
+ * a 'flags' or 'reserved' member that must be zero today, so a later ABI
+ * version can give it meaning without a new ioctl number.  A kernel that does
+ * not understand a non-zero value returns -EINVAL.
+ *
+ * Return values: the port and message ioctls return a Mach kern_return_t or
+ * mach_msg_return_t (always >= 0) as the ioctl result.  A negative errno is
+ * returned only when the call itself is broken: a bad argument address
+ * (-EFAULT), non-zero reserved fields (-EINVAL), an unknown ioctl (-ENOTTY),
+ * or a caller outside the process that opened the file (-EBADFD).
+ *
+ * Message buffers, header bits, options, dispositions, right types and return
+ * codes use XNU's LP64 userspace layouts and numeric values unchanged.
+ */
+#ifndef _UAPI_LINUX_MACH_H
+#define _UAPI_LINUX_MACH_H
+
+#include <linux/const.h>
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define MACH_DEVICE_PATH	"/dev/mach"
+#define MACH_ABI_VERSION	1
+
+/* Bits of mach_ioc_version.features. */
+#define MACH_FEATURE_MSG	_BITUL(0)	/* mach_msg with simple messages */
+#define MACH_FEATURE_COMPLEX	_BITUL(1)	/* port and OOL descriptors */
+#define MACH_FEATURE_PSET	_BITUL(2)	/* port sets */
+#define MACH_FEATURE_NOTIFY	_BITUL(3)	/* kernel notifications */
+
+struct mach_ioc_version {
+	__u32 abi_version;	/* out: MACH_ABI_VERSION */
+	__u32 features;		/* out: MACH_FEATURE_* */
+	__u32 max_inline;	/* out: largest inline message, bytes */
+	__u32 space_id;		/* out: caller's space id (its tgid) */
+	__u32 reserved[4];	/* out: zero */
+};
+
+/*
+ * mach_msg(): send, receive, or both.  'option' carries XNU's MACH_SEND_* /
+ * MACH_RCV_* bits.  The send phase runs first; if it fails the receive phase
+ * is skipped.  'timeout' (milliseconds) applies to each phase that asked for
+ * one.  The receive buffer may be the send buffer (mach_msg) or another one
+ * (mach_msg_overwrite).
+ */
+struct mach_ioc_msg {
+	__u64 send_msg;		/* user address of the message to send */
+	__u64 rcv_msg;		/* user address of the receive buffer */
+	__u32 option;		/* mach_msg_option_t */
+	__u32 send_size;	/* mach_msg_size_t */
+	__u32 rcv_size;		/* receive buffer size */
+	__u32 rcv_name;		/* port or port set to receive from */
+	__u32 timeout;		/* milliseconds */
+	__u32 notify;		/* MACH_SEND_NOTIFY port; must be 0 for now */
+	__u32 flags;		/* must be zero */
+	__u32 reserved;		/* must be zero */
+};
+
+/*
+ * The mach_port_* routines.  'task' is the caller's name for a send right to
+ * a task port; the kernel checks it as XNU does and answers
+ * MACH_SEND_INVALID_DEST when it does not name one.
+ */
+
+/* allocate, allocate_name, deallocate, destroy, mod_refs, get_refs, type */
+struct mach_port_right_args {
+	__u32 task;
+	__u32 name;		/* in, or out for allocate */
+	__u32 right;		/* MACH_PORT_RIGHT_* */
+	__s32 delta;		/* mod_refs */
+	__u32 result;		/* out: refs (get_refs) or type (type) */
+	__u32 flags;		/* must be zero */
+};
+
+/* insert_right (in: poly, disposition), extract_right (out: both) */
+struct mach_port_xfer_args {
+	__u32 task;
+	__u32 name;
+	__u32 poly;		/* name of the right in the caller's space */
+	__u32 disposition;	/* MACH_MSG_TYPE_*: in, then the acquired type */
+	__u32 flags;		/* must be zero */
+	__u32 reserved;		/* must be zero */
+};
+
+/*
+ * names: the kernel fills at most 'count' entries of 'names' and 'types' and
+ * sets 'count' to the number of names in the space.  Call again with a larger
+ * buffer when the result exceeds the capacity given.
+ */
+struct mach_port_names_args {
+	__u32 task;
+	__u32 count;		/* in: capacity; out: names in the space */
+	__u64 names;		/* user address of mach_port_name_t[count] */
+	__u64 types;		/* user address of mach_port_type_t[count] */
+};
+
+/* get_attributes / set_attributes: 'info' holds 'count' natural_t's. */
+struct mach_port_attr_args {
+	__u32 task;
+	__u32 name;
+	__u32 flavor;		/* MACH_PORT_*_INFO / _STATUS flavors */
+	__u32 count;		/* in: capacity; out: count written */
+	__u64 info;		/* user address of integer_t[count] */
+};
+
+/* get_context / set_context */
+struct mach_port_context_args {
+	__u32 task;
+	__u32 name;
+	__u64 context;
+};
+
+/* construct: mach_port_options_t flattened; destruct: srdelta and guard */
+struct mach_port_construct_args {
+	__u32 task;
+	__u32 name;		/* out for construct, in for destruct */
+	__u32 flags;		/* MPO_* for construct */
+	__u32 qlimit;		/* MPO_QLIMIT */
+	__u64 context;		/* construct: context / guard */
+	__s32 srdelta;		/* destruct */
+	__u32 reserved;		/* must be zero */
+};
+
+/* move_member, insert_member, extract_member */
+struct mach_port_member_args {
+	__u32 task;
+	__u32 member;
+	__u32 pset;		/* MACH_PORT_NULL with move_member: leave set */
+	__u32 flags;		/* must be zero */
+};
+
+/* get_set_status: members written as with names */
+struct mach_port_set_status_args {
+	__u32 task;
+	__u32 name;
+	__u32 count;		/* in: capacity; out: members in the set */
+	__u32 reserved;		/* must be zero */
+	__u64 members;		/* user address of mach_port_name_t[count] */
+};
+
+/* request_notification */
+struct mach_port_notify_args {
+	__u32 task;
+	__u32 name;
+	__u32 msgid;		/* MACH_NOTIFY_* */
+	__u32 sync;
+	__u32 notify;		/* name of the notify port in the caller's space */
+	__u32 notify_poly;	/* MAKE_SEND_ONCE or MOVE_SEND_ONCE */
+	__u32 previous;		/* out: name of the previous send-once right */
+	__u32 flags;		/* must be zero */
+};
+
+/* task_get_special_port / task_set_special_port */
+struct mach_task_special_args {
+	__u32 task;
+	__u32 which;		/* TASK_*_PORT */
+	__u32 port;		/* in for set, out for get */
+	__u32 flags;		/* must be zero */
+};
+
+/* task_for_pid (in: pid, out: port), pid_for_task (in: port, out: pid) */
+struct mach_task_pid_args {
+	__u32 task;		/* task_for_pid: caller's task; pid_for_task: target */
+	__s32 pid;
+	__u32 port;
+	__u32 flags;		/* must be zero */
+};
+
+#define MACH_IOC_MAGIC	0xB8
+
+#define MACH_IOC_VERSION	_IOR(MACH_IOC_MAGIC, 0x00, struct mach_ioc_version)
+#define MACH_IOC_TASK_SELF	_IOR(MACH_IOC_MAGIC, 0x01, __u32)
+#define MACH_IOC_MSG		_IOW(MACH_IOC_MAGIC, 0x02, struct mach_ioc_msg)
+
+#define MACH_IOC_PORT_ALLOCATE	    _IOWR(MACH_IOC_MAGIC, 0x10, struct mach_port_right_args)
+#define MACH_IOC_PORT_ALLOCATE_NAME _IOW(MACH_IOC_MAGIC, 0x11, struct mach_port_right_args)
+#define MACH_IOC_PORT_DEALLOCATE    _IOW(MACH_IOC_MAGIC, 0x12, struct mach_port_right_args)
+#define MACH_IOC_PORT_DESTROY	    _IOW(MACH_IOC_MAGIC, 0x13, struct mach_port_right_args)
+#define MACH_IOC_PORT_MOD_REFS	    _IOW(MACH_IOC_MAGIC, 0x14, struct mach_port_right_args)
+#define MACH_IOC_PORT_GET_REFS	    _IOWR(MACH_IOC_MAGIC, 0x15, struct mach_port_right_args)
+#define MACH_IOC_PORT_TYPE	    _IOWR(MACH_IOC_MAGIC, 0x16, struct mach_port_right_args)
+#define MACH_IOC_PORT_INSERT_RIGHT  _IOW(MACH_IOC_MAGIC, 0x17, struct mach_port_xfer_args)
+#define MACH_IOC_PORT_EXTRACT_RIGHT _IOWR(MACH_IOC_MAGIC, 0x18, struct mach_port_xfer_args)
+#define MACH_IOC_PORT_NAMES	    _IOWR(MACH_IOC_MAGIC, 0x19, struct mach_port_names_args)
+#define MACH_IOC_PORT_GET_ATTR	    _IOWR(MACH_IOC_MAGIC, 0x1a, struct mach_port_attr_args)
+#define MACH_IOC_PORT_SET_ATTR	    _IOW(MACH_IOC_MAGIC, 0x1b, struct mach_port_attr_args)
+#define MACH_IOC_PORT_GET_CONTEXT   _IOWR(MACH_IOC_MAGIC, 0x1c, struct mach_port_context_args)
+#define MACH_IOC_PORT_SET_CONTEXT   _IOW(MACH_IOC_MAGIC, 0x1d, struct mach_port_context_args)
+#define MACH_IOC_PORT_CONSTRUCT	    _IOWR(MACH_IOC_MAGIC, 0x1e, struct mach_port_construct_args)
+#define MACH_IOC_PORT_DESTRUCT	    _IOW(MACH_IOC_MAGIC, 0x1f, struct mach_port_construct_args)
+#define MACH_IOC_PORT_MOVE_MEMBER   _IOW(MACH_IOC_MAGIC, 0x20, struct mach_port_member_args)
+#define MACH_IOC_PORT_INSERT_MEMBER _IOW(MACH_IOC_MAGIC, 0x21, struct mach_port_member_args)
+#define MACH_IOC_PORT_EXTRACT_MEMBER _IOW(MACH_IOC_MAGIC, 0x22, struct mach_port_member_args)
+#define MACH_IOC_PORT_SET_STATUS    _IOWR(MACH_IOC_MAGIC, 0x23, struct mach_port_set_status_args)
+#define MACH_IOC_PORT_REQUEST_NOTIFY _IOWR(MACH_IOC_MAGIC, 0x24, struct mach_port_notify_args)
+
+#define MACH_IOC_TASK_GET_SPECIAL   _IOWR(MACH_IOC_MAGIC, 0x30, struct mach_task_special_args)
+#define MACH_IOC_TASK_SET_SPECIAL   _IOW(MACH_IOC_MAGIC, 0x31, struct mach_task_special_args)
+#define MACH_IOC_TASK_FOR_PID	    _IOWR(MACH_IOC_MAGIC, 0x32, struct mach_task_pid_args)
+#define MACH_IOC_PID_FOR_TASK	    _IOWR(MACH_IOC_MAGIC, 0x33, struct mach_task_pid_args)
+/*
+ * The host's default bootstrap port: what a new space gets when its parent
+ * process has no bootstrap port (e.g. a process started outside any Mach
+ * program).  'which' must be TASK_BOOTSTRAP_PORT.  Setting it needs
+ * CAP_SYS_ADMIN in the initial user namespace (-EPERM otherwise); the name
+ * server (machd) sets it at start.  MACH_PORT_NULL clears it.
+ */
+#define MACH_IOC_HOST_GET_SPECIAL   _IOWR(MACH_IOC_MAGIC, 0x34, struct mach_task_special_args)
+#define MACH_IOC_HOST_SET_SPECIAL   _IOW(MACH_IOC_MAGIC, 0x35, struct mach_task_special_args)
+
+#endif /* _UAPI_LINUX_MACH_H */
