@@ -19,7 +19,12 @@
 #include <linux/mman.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+/* 6.12 moved the unaligned helpers out of asm/ */
+#if __has_include(<linux/unaligned.h>)
+#include <linux/unaligned.h>
+#else
 #include <asm/unaligned.h>
+#endif
 #include "desc.h"
 #include "kmsg.h"
 #include "port.h"

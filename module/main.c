@@ -17,6 +17,7 @@
 #include <linux/sched/signal.h>
 #include <linux/uaccess.h>
 #include <linux/mach.h>
+#include "desc.h"
 #include "kmsg.h"
 #include "msg.h"
 #include "port.h"
@@ -30,6 +31,9 @@ MODULE_PARM_DESC(max_names, "Most names one IPC space may hold");
 
 module_param_named(max_inline, mach_max_inline, uint, 0644);
 MODULE_PARM_DESC(max_inline, "Largest inline message in bytes (XNU: ~48 MiB)");
+
+module_param_named(max_ool, mach_max_ool, uint, 0644);
+MODULE_PARM_DESC(max_ool, "Most out-of-line bytes one message may carry");
 
 static int mach_open(struct inode *inode, struct file *file)
 {

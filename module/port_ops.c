@@ -827,6 +827,14 @@ static int op_host_set_special(struct mach_space *caller,
 	return mach_host_set_special(caller, a->which, a->port);
 }
 
+static int op_task_for_pid(struct mach_space *caller,
+			   struct mach_space *task, void *p)
+{
+	struct mach_task_pid_args *a = p;
+
+	return mach_task_for_pid(caller, a->pid, &a->port);
+}
+
 static int op_pid_for_task(struct mach_space *caller, struct mach_space *task,
 			   void *p)
 {
@@ -865,6 +873,7 @@ static const struct mach_port_op mach_port_ops[] = {
 	{ MACH_IOC_PORT_REQUEST_NOTIFY, op_request_notify },
 	{ MACH_IOC_TASK_GET_SPECIAL, op_get_special },
 	{ MACH_IOC_TASK_SET_SPECIAL, op_set_special },
+	{ MACH_IOC_TASK_FOR_PID, op_task_for_pid },
 	{ MACH_IOC_PID_FOR_TASK, op_pid_for_task },
 	{ MACH_IOC_HOST_GET_SPECIAL, op_host_get_special },
 	{ MACH_IOC_HOST_SET_SPECIAL, op_host_set_special },
@@ -893,6 +902,7 @@ static bool mach_port_args_flags_clear(unsigned int cmd, const void *buf)
 	case MACH_IOC_HOST_GET_SPECIAL:
 	case MACH_IOC_HOST_SET_SPECIAL:
 		return !((const struct mach_task_special_args *)buf)->flags;
+	case MACH_IOC_TASK_FOR_PID:
 	case MACH_IOC_PID_FOR_TASK:
 		return !((const struct mach_task_pid_args *)buf)->flags;
 	case MACH_IOC_PORT_MOVE_MEMBER:

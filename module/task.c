@@ -7,10 +7,15 @@
  * space->lock.  A new space inherits its parent process's bootstrap port.
  */
 
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/pid.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/coredump.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include "port.h"
 #include "right.h"
 #include "space.h"
@@ -219,4 +224,76 @@ int mach_task_set_special(struct mach_space *caller, struct mach_space *task,
 	if (old)
 		mach_port_release_send(old);
 	return KERN_SUCCESS;
+}
+
+/*
+ * May the caller control 'target' as a debugger would?  The module cannot
+ * call ptrace_may_access() (not exported), so it applies the same
+ * credential rules: the same process; or CAP_SYS_PTRACE over the target's
+ * user namespace; or real, effective and saved ids all the caller's, with
+ * a target that may be dumped.  LSMs (Yama's ptrace_scope) are not asked;
+ * see docs/security.md.
+ */
+static bool mach_may_control(struct task_struct *target)
+{
+	const struct cred *me = current_cred(), *tcred;
+	bool ids, priv, ok;
+
+	if (same_thread_group(target, current))
+		return true;
+	rcu_read_lock();
+	tcred = __task_cred(target);
+	ids = uid_eq(me->uid, tcred->euid) && uid_eq(me->uid, tcred->suid) &&
+	      uid_eq(me->uid, tcred->uid) && gid_eq(me->gid, tcred->egid) &&
+	      gid_eq(me->gid, tcred->sgid) && gid_eq(me->gid, tcred->gid);
+	priv = ns_capable(tcred->user_ns, CAP_SYS_PTRACE);
+	rcu_read_unlock();
+	if (priv)
+		return true;
+	if (!ids)
+		return false;
+	task_lock(target);
+	ok = target->mm && get_dumpable(target->mm) == SUID_DUMP_USER;
+	task_unlock(target);
+	return ok;
+}
+
+/*
+ * task_for_pid: a send right to the task port of process 'pid' (in the
+ * caller's pid namespace).  Like macOS, every refusal (no such process, no
+ * Mach space there, not allowed, pid 0) is KERN_FAILURE.
+ */
+int mach_task_for_pid(struct mach_space *caller, pid_t nr, u32 *name)
+{
+	struct mach_space *target = NULL;
+	struct task_struct *task;
+	struct mach_port *port = NULL;
+	struct pid *pid;
+	int kr;
+
+	*name = MACH_PORT_NULL;
+	if (nr <= 0)
+		return KERN_FAILURE;
+	pid = find_get_pid(nr);
+	task = pid ? get_pid_task(pid, PIDTYPE_TGID) : NULL;
+	if (task && mach_may_control(task))
+		target = mach_registry_find(pid);
+	if (task)
+		put_task_struct(task);
+	put_pid(pid);
+	if (!target)
+		return KERN_FAILURE;
+
+	mutex_lock(&target->lock);
+	if (target->active)
+		port = mach_port_copy_send(target->task_port);
+	mutex_unlock(&target->lock);
+	mach_space_put(target);
+	if (!port)
+		return KERN_FAILURE;
+
+	mutex_lock(&caller->lock);
+	kr = mach_right_copyout(caller, port, MACH_MSG_TYPE_PORT_SEND, name);
+	mutex_unlock(&caller->lock);
+	return kr;
 }

@@ -18,5 +18,6 @@ int mach_task_set_special(struct mach_space *caller, struct mach_space *task,
 int mach_host_get_special(struct mach_space *caller, u32 which, u32 *name);
 int mach_host_set_special(struct mach_space *caller, u32 which, u32 name);
 void mach_host_exit(void);
+int mach_task_for_pid(struct mach_space *caller, pid_t nr, u32 *name);
 
 #endif /* _MACH_TASK_H */
