@@ -178,23 +178,28 @@ static void mach_use_take_dead(struct mach_space *space, struct mach_use *use)
 		mach_entry_free(space, entry);
 }
 
+/* Most messages name a few rights: those need no allocation. */
+#define MACH_USES_ON_STACK	8
+
 int mach_kmsg_copyin_rights(struct mach_space *space, struct mach_kmsg *kmsg)
 {
-	struct mach_use *uses;
-	u32 n, i, pass;
+	struct mach_use stack_uses[MACH_USES_ON_STACK], *uses = stack_uses;
+	u32 n, i, pass, count = mach_uses_count(kmsg);
 	int ret;
 
-	uses = kvmalloc_array(mach_uses_count(kmsg), sizeof(*uses),
-			      GFP_KERNEL_ACCOUNT);
-	if (!uses)
-		return MACH_SEND_NO_BUFFER;
+	if (count > MACH_USES_ON_STACK) {
+		uses = kvmalloc_array(count, sizeof(*uses), GFP_KERNEL_ACCOUNT);
+		if (!uses)
+			return MACH_SEND_NO_BUFFER;
+	}
 	n = mach_uses_collect(kmsg, uses);
 
 	mutex_lock(&space->lock);
 	ret = mach_uses_check_each(space, uses, n);
 	if (ret)
 		goto out;
-	sort(uses, n, sizeof(*uses), mach_use_cmp, NULL);
+	if (n > 1)
+		sort(uses, n, sizeof(*uses), mach_use_cmp, NULL);
 	ret = mach_uses_check_groups(space, uses, n);
 	if (ret)
 		goto out;
@@ -212,6 +217,7 @@ int mach_kmsg_copyin_rights(struct mach_space *space, struct mach_kmsg *kmsg)
 	}
 out:
 	mutex_unlock(&space->lock);
-	kvfree(uses);
+	if (uses != stack_uses)
+		kvfree(uses);
 	return ret;
 }

@@ -14,6 +14,8 @@
 #include <mach/port.h>
 #include <mach/mach_port.h>
 #include <mach/mach_init.h>
+#include <mach/mach_host.h>
+#include <mach/thread_switch.h>
 #include <mach/mach_traps.h>
 #include <mach/mach_vm.h>
 #include <mach/mach_error.h>

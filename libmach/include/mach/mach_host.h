@@ -13,6 +13,9 @@
 #include <sys/cdefs.h>
 #include <mach/kern_return.h>
 #include <mach/port.h>
+#include <mach/mach_types.h>
+#include <mach/host_info.h>
+#include <mach/clock_types.h>
 
 __BEGIN_DECLS
 
@@ -28,6 +31,29 @@ kern_return_t mach_host_set_bootstrap_port(mach_port_t port);
  * *port, or MACH_PORT_NULL when none is set.
  */
 kern_return_t mach_host_get_bootstrap_port(mach_port_t *port);
+
+/*
+ * host_info(): HOST_BASIC_INFO (CPU counts from sysconf, memory from
+ * sysinfo, this machine's cpu_type), HOST_SCHED_INFO and
+ * HOST_PREFERRED_USER_ARCH; other flavors get KERN_INVALID_ARGUMENT.  host must be a name
+ * from mach_host_self().
+ */
+kern_return_t host_info(host_t host, host_flavor_t flavor,
+			host_info_t host_info_out,
+			mach_msg_type_number_t *host_info_outCnt);
+
+kern_return_t host_page_size(host_t host, vm_size_t *out_page_size);
+
+/* uname(2) in one line, as "Linux Kernel Version ...: ...; root:.../ARCH". */
+kern_return_t host_kernel_version(host_t host, kernel_version_t kernel_version);
+
+/*
+ * A send right to the SYSTEM_CLOCK (CLOCK_MONOTONIC) or CALENDAR_CLOCK
+ * (CLOCK_REALTIME) service; read it with clock_get_time() (<mach/clock.h>)
+ * and mach_port_deallocate() it when done.
+ */
+kern_return_t host_get_clock_service(host_t host, clock_id_t clock_id,
+				     clock_serv_t *clock_serv);
 
 __END_DECLS
 

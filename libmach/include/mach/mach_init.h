@@ -21,6 +21,18 @@ extern mach_port_t mach_task_self_;
 /* Opens /dev/mach if needed and returns the task name (MACH_PORT_NULL without a device). */
 extern mach_port_t _mach_task_self_slow(void);
 
+/*
+ * A send right to the host port (a port libmach keeps for the process) and
+ * to the calling thread's port (one per thread, turned into a dead name
+ * when the thread exits).  Each call adds a user reference, as on macOS,
+ * so the caller may mach_port_deallocate() what it got.
+ */
+extern mach_port_t mach_host_self(void);
+extern mach_port_t mach_thread_self(void);
+
+/* The VM page size: sysconf(_SC_PAGESIZE). */
+extern kern_return_t host_page_size(host_t host, vm_size_t *page_size);
+
 extern vm_size_t vm_page_size;
 extern vm_size_t vm_page_mask;
 extern int vm_page_shift;

@@ -3,6 +3,7 @@
 #ifndef _MACH_INTERFACE_H_
 #define _MACH_INTERFACE_H_
 
+#include <mach/semaphore.h>
 #include <mach/task.h>
 #include <mach/vm_map.h>
 

@@ -25,6 +25,34 @@ extern kern_return_t task_for_pid(mach_port_name_t target_tport, int pid,
 /* The pid of the process whose task port t names. */
 extern kern_return_t pid_for_task(mach_port_name_t t, int *x);
 
+/* Yield the processor (sched_yield); the return says whether others may run. */
+extern boolean_t swtch_pri(int pri);
+extern boolean_t swtch(void);
+/*
+ * Yield, optionally "depressing" for option_time milliseconds: here a
+ * sched_yield() for SWITCH_OPTION_NONE, and a sleep of option_time ms for
+ * SWITCH_OPTION_DEPRESS/WAIT.  thread_name hints are ignored.
+ */
+extern kern_return_t thread_switch(mach_port_name_t thread_name, int option,
+				   mach_msg_timeout_t option_time);
+
+/* The semaphore calls are traps on macOS too. */
+extern kern_return_t semaphore_signal_trap(mach_port_name_t signal_name);
+extern kern_return_t semaphore_signal_all_trap(mach_port_name_t signal_name);
+extern kern_return_t semaphore_wait_trap(mach_port_name_t wait_name);
+extern kern_return_t semaphore_wait_signal_trap(mach_port_name_t wait_name,
+						mach_port_name_t signal_name);
+extern kern_return_t semaphore_timedwait_trap(mach_port_name_t wait_name,
+					      unsigned int sec, clock_res_t nsec);
+extern kern_return_t semaphore_timedwait_signal_trap(mach_port_name_t wait_name,
+						     mach_port_name_t signal_name,
+						     unsigned int sec,
+						     clock_res_t nsec);
+
+/* Names for the calling thread's and the host's ports (fresh urefs each call). */
+extern mach_port_name_t thread_self_trap(void);
+extern mach_port_name_t host_self_trap(void);
+
 __END_DECLS
 
 #endif /* _MACH_MACH_TRAPS_H_ */

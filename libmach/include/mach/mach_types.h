@@ -11,6 +11,10 @@
 #include <mach/message.h>
 #include <mach/vm_prot.h>
 #include <mach/vm_statistics.h>
+#include <mach/clock_types.h>
+#include <mach/host_info.h>
+#include <mach/machine.h>
+#include <mach/time_value.h>
 
 typedef mach_port_t	task_t;
 typedef mach_port_t	task_name_t;
