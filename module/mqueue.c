@@ -3,7 +3,11 @@
  * Message queues.  Each port's queue is protected by port->lock; blocked
  * receivers sleep on port->rcv_wait, senders blocked by the queue limit on
  * port->snd_wait.  Waiters are queued before the lock is dropped, so a
- * wake-up cannot be lost between the check and the sleep.
+ * wake-up cannot be lost between the check and the sleep.  Waits are
+ * exclusive: one message (or one freed slot) wakes one waiter, and a woken
+ * waiter always looks for work before it considers its timeout or signals,
+ * so a wake-up is never wasted on a waiter that leaves.  Events that
+ * concern every waiter (death, a raised queue limit) wake them all.
  */
 
 #include <linux/jiffies.h>
@@ -76,7 +80,8 @@ int mach_mqueue_send(struct mach_kmsg *kmsg, u32 option, u32 timeout)
 			ret = MACH_SEND_INTERRUPTED;
 			break;
 		}
-		prepare_to_wait(&port->snd_wait, &wait, TASK_INTERRUPTIBLE);
+		prepare_to_wait_exclusive(&port->snd_wait, &wait,
+					  TASK_INTERRUPTIBLE);
 		spin_unlock(&port->lock);
 		left = schedule_timeout(left);
 		spin_lock(&port->lock);
@@ -139,6 +144,8 @@ int mach_mqueue_receive(struct mach_port *port, struct mach_space *space,
 			if (!fits && (rcv->option & MACH_RCV_LARGE)) {
 				rcv->large_size = kmsg->size;
 				ret = MACH_RCV_TOO_LARGE;
+				/* the message stays: let another waiter try */
+				wake_up(&port->rcv_wait);
 				break;
 			}
 			list_del_init(&kmsg->link);
@@ -160,7 +167,8 @@ int mach_mqueue_receive(struct mach_port *port, struct mach_space *space,
 			ret = MACH_RCV_INTERRUPTED;
 			break;
 		}
-		prepare_to_wait(&port->rcv_wait, &wait, TASK_INTERRUPTIBLE);
+		prepare_to_wait_exclusive(&port->rcv_wait, &wait,
+					  TASK_INTERRUPTIBLE);
 		spin_unlock(&port->lock);
 		left = schedule_timeout(left);
 		spin_lock(&port->lock);

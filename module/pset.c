@@ -223,6 +223,9 @@ int mach_pset_receive(struct mach_pset *pset, struct mach_space *space,
 			finish_wait(&pset->rcv_wait, &wait);
 			ret = mach_mqueue_receive(port, space, &poll);
 			mach_port_put(port);
+			/* a too-large message stays: pass the wake-up on */
+			if (ret == MACH_RCV_TOO_LARGE && !poll.kmsg)
+				wake_up(&pset->rcv_wait);
 			if (ret == MACH_RCV_TIMED_OUT ||
 			    ret == MACH_RCV_PORT_CHANGED ||
 			    ret == MACH_RCV_PORT_DIED)
@@ -240,7 +243,8 @@ int mach_pset_receive(struct mach_pset *pset, struct mach_space *space,
 			ret = MACH_RCV_INTERRUPTED;
 			break;
 		}
-		prepare_to_wait(&pset->rcv_wait, &wait, TASK_INTERRUPTIBLE);
+		prepare_to_wait_exclusive(&pset->rcv_wait, &wait,
+					  TASK_INTERRUPTIBLE);
 		spin_unlock(&pset->lock);
 		left = schedule_timeout(left);
 	}
