@@ -42,6 +42,23 @@ run:
 dkms-check:
 	testing/dkms-check.sh
 
+bench:
+	testing/bench.sh
+
+# Module into /lib/modules (or use DKMS: see README), library, headers,
+# pkg-config file, machd and its systemd unit.
+install: all
+	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) modules_install; \
+	else echo "note: no kernel tree at $(KDIR); module not installed"; fi
+	$(MAKE) -C libmach install
+	$(MAKE) -C tools install
+
+uninstall:
+	rm -f /lib/modules/$(shell uname -r)/updates/mach.ko \
+	      /lib/modules/$(shell uname -r)/extra/mach.ko
+	$(MAKE) -C libmach uninstall
+	$(MAKE) -C tools uninstall
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
 	$(MAKE) -C libmach clean
