@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * stress_ipc - 4 processes x 4 threads send 100,000 messages in all to one
- * port (MACH_STRESS_MESSAGES in the environment changes the total: the VM
- * harness uses a short form on the slow debug kernels), each sender
+ * port (MACH_STRESS_MESSAGES in the environment changes the total; on the
+ * debug kernels, MACH_TEST_KERNEL=debug, the default is 20,000), each sender
  * numbering its own messages; 2 threads of the owner
  * receive.  Nothing may be lost or duplicated, and each sender's messages
  * must leave the queue in the order they were sent (the port's seqno,
@@ -147,7 +147,11 @@ static void hundred_thousand(void)
 	struct mu_rcv r;
 
 	const char *env = getenv("MACH_STRESS_MESSAGES");
-	unsigned long total = env ? strtoul(env, NULL, 0) : DEFAULT_TOTAL;
+	const char *kernel = getenv("MACH_TEST_KERNEL");
+	/* the short form on debug kernels (KASAN, lockdep): 2 x 10^4 */
+	unsigned long total = env ? strtoul(env, NULL, 0) :
+			      kernel && !strcmp(kernel, "debug") ? DEFAULT_TOTAL / 5 :
+			      DEFAULT_TOTAL;
 
 	PER_SENDER = (uint32_t)(total / NSENDERS);
 	assert_true(PER_SENDER > 0, "MACH_STRESS_MESSAGES at least one per sender");
