@@ -42,7 +42,7 @@ run:
 dkms-check:
 	testing/dkms-check.sh
 
-bench:
+bench: libmach
 	testing/bench.sh
 
 # Module into /lib/modules (or use DKMS: see README), library, headers,

@@ -19,12 +19,6 @@
 #include <linux/mman.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
-/* 6.12 moved the unaligned helpers out of asm/ */
-#if __has_include(<linux/unaligned.h>)
-#include <linux/unaligned.h>
-#else
-#include <asm/unaligned.h>
-#endif
 #include "desc.h"
 #include "kmsg.h"
 #include "port.h"
@@ -32,6 +26,37 @@
 #include "space.h"
 
 unsigned int mach_max_ool = 256 << 20;
+
+/*
+ * Descriptor fields sit at 4-byte alignment in the user layout; 64-bit ones
+ * may be misaligned.  (memcpy, because the unaligned helpers' header moved
+ * between the kernels this module builds for.)
+ */
+static u32 dsc_get32(const u8 *p)
+{
+	u32 v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static u64 dsc_get64(const u8 *p)
+{
+	u64 v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static void dsc_put32(u8 *p, u32 v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+static void dsc_put64(u8 *p, u64 v)
+{
+	memcpy(p, &v, sizeof(v));
+}
 
 /* Byte offsets inside the 12- and 16-byte user descriptors. */
 #define DSC_NAME	0	/* port: name */
@@ -125,8 +150,8 @@ static int mach_desc_measure(struct mach_kdesc *d, const u8 *u, u32 avail,
 		return MACH_SEND_MSG_TOO_SMALL;
 
 	copy = u[DSC_COPY];
-	d->uaddr = get_unaligned((u64 *)(u + DSC_ADDR));
-	d->count = get_unaligned((u32 *)(u + DSC_SIZE));
+	d->uaddr = dsc_get64(u + DSC_ADDR);
+	d->count = dsc_get32(u + DSC_SIZE);
 	d->dealloc = u[DSC_DEALLOC];
 	d->copy = copy;
 	if (d->type == MACH_MSG_OOL_PORTS_DESCRIPTOR) {
@@ -157,7 +182,7 @@ int mach_desc_parse(struct mach_kmsg *kmsg)
 
 	if (size < off + sizeof(u32))
 		return MACH_SEND_MSG_TOO_SMALL;
-	count = get_unaligned((u32 *)(kmsg->data + off));
+	count = dsc_get32(kmsg->data + off);
 	off += sizeof(u32);
 	/* every descriptor takes at least 12 bytes of the message */
 	if (count > (size - off) / DSC_PORT_LEN)
@@ -270,8 +295,8 @@ int mach_desc_copyout(struct mach_space *space, struct mach_kmsg *kmsg)
 		u32 type = mach_right_carried_type(d->disp);
 
 		if (d->type == MACH_MSG_PORT_DESCRIPTOR) {
-			put_unaligned(mach_desc_name_out(space, d->port, type),
-				      (u32 *)(u + DSC_NAME));
+			dsc_put32(u + DSC_NAME,
+				  mach_desc_name_out(space, d->port, type));
 			u[DSC_DISP] = type;
 			d->port = NULL;
 		} else if (d->type == MACH_MSG_OOL_PORTS_DESCRIPTOR) {
@@ -301,7 +326,7 @@ int mach_desc_copyout(struct mach_space *space, struct mach_kmsg *kmsg)
 						 offset_in_page(d->uaddr));
 		if (d->count && !addr)
 			ret = MACH_RCV_BODY_ERROR | MACH_MSG_VM_SPACE;
-		put_unaligned(addr, (u64 *)(u + DSC_ADDR));
+		dsc_put64(u + DSC_ADDR, addr);
 		/*
 		 * what XNU shows the receiver: the array is its to free; OOL
 		 * memory keeps the sender's option, deallocate for virtual

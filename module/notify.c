@@ -213,8 +213,6 @@ void mach_dnreq_dead(struct mach_entry *entry)
 static int mach_notify_take(struct mach_space *caller, u32 name, u32 poly,
 			    struct mach_port **portp)
 {
-	int kr;
-
 	*portp = NULL;
 	if (name == MACH_PORT_NULL)
 		return KERN_SUCCESS;
@@ -223,12 +221,8 @@ static int mach_notify_take(struct mach_space *caller, u32 name, u32 poly,
 		return KERN_INVALID_VALUE;
 	if (name == MACH_PORT_DEAD)
 		return KERN_INVALID_CAPABILITY;
-	mutex_lock(&caller->lock);
-	kr = mach_right_copyin_check(caller, name, poly);
-	if (kr == KERN_SUCCESS)
-		mach_right_copyin(caller, name, poly, portp);
-	mutex_unlock(&caller->lock);
-	return kr;	/* NAME, RIGHT, or CAPABILITY for a dead one */
+	/* NAME, RIGHT, or CAPABILITY for a dead one */
+	return mach_right_take(caller, name, poly, portp);
 }
 
 /* Register (or replace, or cancel) a dead-name request on a name. */
@@ -398,13 +392,8 @@ int mach_notify_request(struct mach_space *caller, struct mach_space *task,
 					     &prev);
 	if (kr != KERN_SUCCESS)
 		goto fail;
-	if (prev) {
-		mutex_lock(&caller->lock);
-		kr = mach_right_copyout(caller, prev,
-					MACH_MSG_TYPE_PORT_SEND_ONCE, previous);
-		mutex_unlock(&caller->lock);
-	}
-	return kr;
+	return mach_right_give(caller, prev, MACH_MSG_TYPE_PORT_SEND_ONCE,
+			       previous);
 
 fail:
 	/*

@@ -299,21 +299,6 @@ static int mach_copyout_name(struct mach_space *space, struct mach_port *port,
 	return KERN_SUCCESS;
 }
 
-/* Take a right from 'space' for the kernel (insert/extract_right). */
-static int mach_take_right(struct mach_space *space, u32 name, u32 disp,
-			   struct mach_port **portp)
-{
-	int kr;
-
-	if (!mach_space_lock_active(space))
-		return KERN_INVALID_TASK;
-	kr = mach_right_copyin_check(space, name, disp);
-	if (kr == KERN_SUCCESS)
-		mach_right_copyin(space, name, disp, portp);
-	mutex_unlock(&space->lock);
-	return kr == KERN_INVALID_CAPABILITY ? KERN_INVALID_RIGHT : kr;
-}
-
 static int op_insert_right(struct mach_space *caller, struct mach_space *task,
 			   void *p)
 {
@@ -331,9 +316,9 @@ static int op_insert_right(struct mach_space *caller, struct mach_space *task,
 	if (!MACH_PORT_VALID(a->poly))
 		return KERN_INVALID_VALUE;
 
-	kr = mach_take_right(caller, a->poly, a->disposition, &port);
+	kr = mach_right_take(caller, a->poly, a->disposition, &port);
 	if (kr != KERN_SUCCESS)
-		return kr;
+		return kr == KERN_INVALID_CAPABILITY ? KERN_INVALID_RIGHT : kr;
 	type = mach_right_carried_type(a->disposition);
 
 	if (!mach_space_lock_active(task)) {
@@ -363,14 +348,11 @@ static int op_extract_right(struct mach_space *caller, struct mach_space *task,
 	if (!MACH_PORT_VALID(a->name))
 		return KERN_INVALID_NAME;
 
-	kr = mach_take_right(task, a->name, a->disposition, &port);
+	kr = mach_right_take(task, a->name, a->disposition, &port);
 	if (kr != KERN_SUCCESS)
-		return kr;
+		return kr == KERN_INVALID_CAPABILITY ? KERN_INVALID_RIGHT : kr;
 	type = mach_right_carried_type(a->disposition);
-
-	mutex_lock(&caller->lock);
-	kr = mach_right_copyout(caller, port, type, &a->poly);
-	mutex_unlock(&caller->lock);
+	kr = mach_right_give(caller, port, type, &a->poly);
 	a->disposition = type;
 	return kr;
 }

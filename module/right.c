@@ -493,3 +493,41 @@ u32 mach_right_info(struct mach_space *space, struct mach_entry *entry,
 	*urefs = entry->urefs;
 	return entry->type | (entry->dnreq ? MACH_PORT_TYPE_DNREQUEST : 0);
 }
+
+/*
+ * Take a right out of a space for the kernel to hold, with the space's lock
+ * held only around it.  Returns the copyin's kern_return_t:
+ * KERN_INVALID_CAPABILITY when the name is dead, KERN_INVALID_TASK when the
+ * space has died.
+ */
+int mach_right_take(struct mach_space *space, u32 name, u32 disp,
+		    struct mach_port **portp)
+{
+	int kr;
+
+	mutex_lock(&space->lock);
+	kr = space->active ? mach_right_copyin_check(space, name, disp) :
+			     KERN_INVALID_TASK;
+	if (kr == KERN_SUCCESS)
+		mach_right_copyin(space, name, disp, portp);
+	mutex_unlock(&space->lock);
+	return kr;
+}
+
+/*
+ * Give a right the kernel holds to a space and name it there (a NULL port
+ * names MACH_PORT_NULL).  The right is consumed whatever happens.
+ */
+int mach_right_give(struct mach_space *space, struct mach_port *port,
+		    u32 type, u32 *name)
+{
+	int kr;
+
+	*name = MACH_PORT_NULL;
+	if (!port)
+		return KERN_SUCCESS;
+	mutex_lock(&space->lock);
+	kr = mach_right_copyout(space, port, type, name);
+	mutex_unlock(&space->lock);
+	return kr;
+}

@@ -28,6 +28,11 @@ void mach_right_release(struct mach_port *port, u32 type);
 void mach_right_release_to(struct mach_port *port, u32 type,
 			   struct list_head *deaths);
 
+int mach_right_take(struct mach_space *space, u32 name, u32 disp,
+		    struct mach_port **portp);
+int mach_right_give(struct mach_space *space, struct mach_port *port,
+		    u32 type, u32 *name);
+
 bool mach_right_check_dead(struct mach_space *space, struct mach_entry *entry);
 void mach_right_destroy_entry(struct mach_space *space,
 			      struct mach_entry *entry);

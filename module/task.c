@@ -103,20 +103,13 @@ void mach_task_inherit(struct mach_space *space)
 int mach_host_get_special(struct mach_space *caller, u32 which, u32 *name)
 {
 	struct mach_port *port;
-	int kr;
 
 	if (which != TASK_BOOTSTRAP_PORT)
 		return KERN_INVALID_ARGUMENT;
 	mutex_lock(&mach_host_lock);
 	port = mach_port_copy_send(mach_host_bootstrap);
 	mutex_unlock(&mach_host_lock);
-	*name = MACH_PORT_NULL;
-	if (!port)
-		return KERN_SUCCESS;
-	mutex_lock(&caller->lock);
-	kr = mach_right_copyout(caller, port, MACH_MSG_TYPE_PORT_SEND, name);
-	mutex_unlock(&caller->lock);
-	return kr;
+	return mach_right_give(caller, port, MACH_MSG_TYPE_PORT_SEND, name);
 }
 
 /* Take a copy of a send right the caller names, for the kernel to keep. */
@@ -128,11 +121,7 @@ static int mach_take_send(struct mach_space *caller, u32 name,
 	*portp = NULL;
 	if (!MACH_PORT_VALID(name))
 		return KERN_SUCCESS;
-	mutex_lock(&caller->lock);
-	kr = mach_right_copyin_check(caller, name, MACH_MSG_TYPE_COPY_SEND);
-	if (kr == KERN_SUCCESS)
-		mach_right_copyin(caller, name, MACH_MSG_TYPE_COPY_SEND, portp);
-	mutex_unlock(&caller->lock);
+	kr = mach_right_take(caller, name, MACH_MSG_TYPE_COPY_SEND, portp);
 	return kr == KERN_INVALID_CAPABILITY ? KERN_INVALID_RIGHT : kr;
 }
 
@@ -172,7 +161,6 @@ int mach_task_get_special(struct mach_space *caller, struct mach_space *task,
 			  u32 which, u32 *name)
 {
 	struct mach_port *port;
-	int kr;
 
 	if (!mach_special_valid(which))
 		return KERN_INVALID_ARGUMENT;
@@ -188,13 +176,7 @@ int mach_task_get_special(struct mach_space *caller, struct mach_space *task,
 		port = mach_port_copy_send(task->special[which]);
 	mutex_unlock(&task->lock);
 
-	*name = MACH_PORT_NULL;
-	if (!port)
-		return KERN_SUCCESS;
-	mutex_lock(&caller->lock);
-	kr = mach_right_copyout(caller, port, MACH_MSG_TYPE_PORT_SEND, name);
-	mutex_unlock(&caller->lock);
-	return kr;
+	return mach_right_give(caller, port, MACH_MSG_TYPE_PORT_SEND, name);
 }
 
 int mach_task_set_special(struct mach_space *caller, struct mach_space *task,
@@ -269,7 +251,6 @@ int mach_task_for_pid(struct mach_space *caller, pid_t nr, u32 *name)
 	struct task_struct *task;
 	struct mach_port *port = NULL;
 	struct pid *pid;
-	int kr;
 
 	*name = MACH_PORT_NULL;
 	if (nr <= 0)
@@ -291,9 +272,5 @@ int mach_task_for_pid(struct mach_space *caller, pid_t nr, u32 *name)
 	mach_space_put(target);
 	if (!port)
 		return KERN_FAILURE;
-
-	mutex_lock(&caller->lock);
-	kr = mach_right_copyout(caller, port, MACH_MSG_TYPE_PORT_SEND, name);
-	mutex_unlock(&caller->lock);
-	return kr;
+	return mach_right_give(caller, port, MACH_MSG_TYPE_PORT_SEND, name);
 }
