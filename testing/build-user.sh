@@ -1,13 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# build-user.sh: build libmach and the selftests on the host.
+# build-user.sh: build libmach, the tools (machd) and the selftests on the host.
 #
 # The selftests are linked statically so the guest needs no libraries.
 # Contract with selftests/Makefile: `make -C selftests OUTPUT=DIR` puts the test
 # executables in DIR and lists them, one name a line, in DIR/TESTS;
 # selftests/run_tests.sh is the in-guest runner (copied into DIR here).
-# Prints the selftest output directory (empty if there are no selftests yet).
+# Prints the selftest output directory (empty if there are no selftests yet);
+# machd, if built, is copied to $MACH_BUILD/tools/machd.
 set -euo pipefail
 # shellcheck source=testing/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -27,6 +28,23 @@ if [ -f "$REPO_DIR/libmach/Makefile" ]; then
 	fi
 else
 	say "NOTE: libmach/Makefile does not exist yet: libmach not built"
+fi
+
+# machd, the bootstrap name server: the guest runs it during the tests, as a
+# system with mach.ko would (the bootstrap selftests need it).
+rm -rf "$MACH_BUILD/tools"
+if [ -f "$REPO_DIR/tools/Makefile" ]; then
+	if ! make -C "$REPO_DIR" tools >>"$log" 2>&1; then
+		say "tools build FAILED (log: $log)"
+		log_tail "$log"
+		exit 1
+	fi
+	if [ -x "$REPO_DIR/tools/machd" ]; then
+		mkdir -p "$MACH_BUILD/tools"
+		cp "$REPO_DIR/tools/machd" "$MACH_BUILD/tools/machd"
+	fi
+else
+	say "NOTE: tools/Makefile does not exist yet: no machd in the guest"
 fi
 
 if [ -f "$REPO_DIR/selftests/Makefile" ]; then

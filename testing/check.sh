@@ -56,14 +56,17 @@ host_result() {
 	fi
 }
 
-echo "==== host: libmach and selftests ===="
+echo "==== host: libmach, tools and selftests ===="
 selftests=
 if selftests=$("$TESTING_DIR/build-user.sh"); then
-	host_result ok "build libmach and selftests"
+	host_result ok "build libmach, tools and selftests"
 else
 	selftests=
-	host_result fail "build libmach and selftests"
+	host_result fail "build libmach, tools and selftests"
 fi
+
+machd=
+[ ! -x "$MACH_BUILD/tools/machd" ] || machd=$MACH_BUILD/tools/machd
 
 extra=
 if [ -n "$extra_dir" ]; then
@@ -110,7 +113,7 @@ for k in $kernels; do
 	t2=$SECONDS
 	"$TESTING_DIR/initramfs.sh" "$out/initramfs.cpio.gz" --module "$ko" --kind "$kind" \
 		${selftests:+--selftests "$selftests"} ${extra:+--extra "$extra"} \
-		${test_timeout:+--test-timeout "$test_timeout"}
+		${test_timeout:+--test-timeout "$test_timeout"} ${machd:+--machd "$machd"}
 	echo "booting $k (console: $out/console.log)"
 	rm -f "$out/console.log" "$out/results.log"
 	vmstatus=0

@@ -3,6 +3,7 @@
 #
 # initramfs.sh OUT --module KO --kind debug|stock [--mode check|run]
 #              [--selftests DIR] [--extra DIR] [--test-timeout SECS]
+#              [--machd PATH]
 #
 # --test-timeout applies to each extra test (default 120 s) and, when given, to
 # each selftest (else selftests/run_tests.sh keeps its own default).
@@ -14,7 +15,7 @@ set -euo pipefail
 # shellcheck source=testing/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-ko='' kind='' mode=check selftests='' extra='' test_timeout=120 selftest_timeout=''
+ko='' kind='' mode=check selftests='' extra='' test_timeout=120 selftest_timeout='' machd=''
 out=${1:?usage: $0 OUT --module KO --kind debug|stock ...}
 shift
 while [ $# -gt 0 ]; do
@@ -25,6 +26,7 @@ while [ $# -gt 0 ]; do
 	--selftests) selftests=$2 ;;
 	--extra) extra=$2 ;;
 	--test-timeout) test_timeout=$2 selftest_timeout=$2 ;;
+	--machd) machd=$2 ;;
 	*) die "unknown option $1" ;;
 	esac
 	shift 2
@@ -59,6 +61,10 @@ if [ -n "$extra" ] && [ -f "$extra/TESTS" ]; then
 	mkdir -p "$stage/extra"
 	cp -a "$extra/run" "$stage/extra/run"
 	cp "$extra/TESTS" "$stage/extra/TESTS"
+fi
+if [ -n "$machd" ]; then
+	mkdir -p "$stage/usr/sbin"
+	cp "$machd" "$stage/usr/sbin/machd"
 fi
 cat >"$stage/harness.conf" <<CONF
 MODE=$mode

@@ -57,7 +57,8 @@ source_6_12() {
 			echo 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main' \
 				>"$d/etc/sources.list"
 			local opts=(-o Dir::Etc::SourceList="$d/etc/sources.list" -o Dir::Etc::SourceParts=/dev/null
-				-o Dir::State::Lists="$d/lists" -o Dir::Cache="$d/cache")
+				-o Dir::State::Lists="$d/lists" -o Dir::Cache="$d/cache"
+				-o APT::Sandbox::User=root) # _apt cannot write into our cache
 			say "fetching trixie's linux-source-6.12"
 			apt-get "${opts[@]}" update -qq >&2
 			(cd "$d" && apt-get "${opts[@]}" download linux-source-6.12 >&2)

@@ -55,8 +55,10 @@ echo "This kernel cannot load modules here; booting $kernel in QEMU instead."
 image=$("$TESTING_DIR/kernel.sh" --image "$kernel")
 ko=$("$TESTING_DIR/build-module.sh" "$kernel")
 out=$MACH_BUILD/$kernel
+machd=
+[ ! -x "$MACH_BUILD/tools/machd" ] || machd=$MACH_BUILD/tools/machd
 "$TESTING_DIR/initramfs.sh" "$out/initramfs-run.cpio.gz" --module "$ko" --kind "$kind" \
-	--mode run ${selftests:+--selftests "$selftests"}
+	--mode run ${selftests:+--selftests "$selftests"} ${machd:+--machd "$machd"}
 echo "Booting (kernel messages below warning level are hidden) ..."
 MACH_APPEND="quiet ${MACH_APPEND:-}" MACH_VM_TIMEOUT=${MACH_VM_TIMEOUT:-600} \
 	"$TESTING_DIR/vm.sh" "$image" "$out/initramfs-run.cpio.gz" -

@@ -36,6 +36,8 @@ else
 	exec 3>&1
 fi
 
+# alive PID: the process exists and is not a zombie.
+alive() { [ -e "/proc/$1" ] && ! grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null; }
 mark() { [ "$MODE" != check ] || echo "@@MACH $*" >&3; }
 # test_result ok|fail|skip NAME [REASON]: one harness-level test.
 test_result() {
@@ -87,6 +89,37 @@ run_list() {
 	done <"$2"
 }
 
+# machd, the bootstrap name server, runs during the tests as on a real
+# system; it holds /dev/mach open, so it stops before rmmod.  Daemonized, it
+# returns once it serves.
+start_machd() {
+	[ -x /usr/sbin/machd ] || return 0
+	mkdir -p /run
+	if /usr/sbin/machd -p /run/machd.pid >&3 2>&1; then
+		test_result ok "machd starts"
+	else
+		test_result fail "machd starts"
+	fi
+}
+stop_machd() {
+	[ -f /run/machd.pid ] || return 0
+	mpid=$(cat /run/machd.pid)
+	kill -TERM "$mpid" 2>/dev/null
+	n=0
+	while alive "$mpid" && [ $n -lt 100 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	if alive "$mpid"; then
+		kill -KILL "$mpid" 2>/dev/null
+		sleep 1
+		test_result fail "machd stops on SIGTERM" "killed after 10 s"
+	else
+		test_result ok "machd stops on SIGTERM"
+	fi
+	rm -f /run/machd.pid
+}
+
 printf 'root:x:0:0:root:/root:/bin/sh\nmach:x:1000:1000:unprivileged test user:/tmp:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >/etc/passwd
 printf 'root:x:0:\nmach:x:1000:\nnogroup:x:65534:\n' >/etc/group
 
@@ -109,6 +142,11 @@ if [ "$MODE" = run ]; then
 	fi
 	echo '$ ls -l /dev/mach'
 	ls -l /dev/mach
+	if [ -x /usr/sbin/machd ]; then
+		echo '$ machd    # the bootstrap name server'
+		mkdir -p /run
+		machd -p /run/machd.pid
+	fi
 	demos=$(cd /selftests 2>/dev/null && grep '^demo' TESTS 2>/dev/null)
 	if [ -n "$demos" ]; then
 		for d in $demos; do
@@ -128,6 +166,7 @@ if [ "$MODE" = run ]; then
 		echo '(no demo programs or selftests built yet)'
 	fi
 	echo
+	[ ! -f /run/machd.pid ] || { echo '$ kill $(cat /run/machd.pid)'; stop_machd; }
 	echo '$ rmmod mach'
 	rmmod mach && echo "unloaded"
 	echo
@@ -149,8 +188,6 @@ print_kunit() {
 	done
 }
 
-# alive PID: the process exists and is not a zombie.
-alive() { [ -e "/proc/$1" ] && ! grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null; }
 died() { [ $(($(cat /proc/sys/kernel/tainted) & 128)) -ne 0 ]; } # TAINT_DIE: an oops
 
 # --- check mode --------------------------------------------------------------
@@ -203,6 +240,12 @@ if [ "$EXPECT_KUNIT" = 1 ]; then
 	fi
 fi
 
+start_machd
+
+# Lets a test scale itself down on a debug kernel (KASAN and lockdep make
+# everything about 4 times slower under emulation).
+export MACH_TEST_KERNEL="$KIND"
+
 if [ -f /selftests/TESTS ]; then
 	mark "SELFTESTS-BEGIN $(grep -c . /selftests/TESTS)"
 	rc=0
@@ -236,6 +279,7 @@ if [ -f /extra/TESTS ]; then
 	run_list /extra/run /extra/TESTS "extra: "
 fi
 
+stop_machd
 if rmmod mach >&3 2>&1; then
 	test_result ok "rmmod mach"
 else
