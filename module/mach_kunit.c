@@ -10,7 +10,9 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include "kmsg.h"
+#include "mqueue.h"
 #include "port.h"
+#include "pset.h"
 #include "right.h"
 #include "space.h"
 
@@ -300,6 +302,81 @@ static void trailer_contents(struct kunit *test)
 	mach_kmsg_free(kmsg);
 }
 
+/* Queue a bare kernel message on 'port' (as a notification would be). */
+static void kunit_queue(struct kunit *test, struct mach_port *port, s32 id)
+{
+	struct mach_kmsg *kmsg = mach_kmsg_alloc(sizeof(struct mach_msg_header));
+
+	KUNIT_ASSERT_NOT_NULL(test, kmsg);
+	spin_lock(&port->lock);
+	port->sorights++;
+	spin_unlock(&port->lock);
+	mach_port_get(port);
+	kmsg->hdr->size = sizeof(struct mach_msg_header);
+	kmsg->hdr->id = id;
+	kmsg->dest = port;
+	kmsg->dest_type = MACH_MSG_TYPE_PORT_SEND_ONCE;
+	mach_mqueue_send_kernel(kmsg);
+}
+
+/* Receive through the set without waiting; the message's id, or -1. */
+static s32 kunit_set_receive(struct mach_pset *pset, struct mach_space *space)
+{
+	struct mach_rcv rcv = {
+		.option = MACH_RCV_MSG | MACH_RCV_TIMEOUT,
+		.rcv_size = 1024,
+	};
+	s32 id;
+
+	if (mach_pset_receive(pset, space, &rcv) != MACH_MSG_SUCCESS)
+		return -1;
+	id = rcv.kmsg->hdr->id;
+	mach_kmsg_destroy(rcv.kmsg);
+	return id;
+}
+
+/*
+ * The ready list: members with messages, served round-robin (a member goes
+ * to the back after a receive while it still has messages), each member
+ * FIFO, empty members dropped, joining members bringing queued messages.
+ */
+static void pset_ready_list(struct kunit *test)
+{
+	struct mach_space *space = test->priv;
+	struct mach_pset *pset = mach_pset_alloc();
+	struct mach_port *a, *b, *c;
+	u32 na, nb, nc;
+
+	KUNIT_ASSERT_NOT_NULL(test, pset);
+	a = kunit_receive(test, space, &na);
+	b = kunit_receive(test, space, &nb);
+	c = kunit_receive(test, space, &nc);
+	KUNIT_ASSERT_EQ(test, mach_pset_add(pset, a), KERN_SUCCESS);
+	KUNIT_ASSERT_EQ(test, mach_pset_add(pset, b), KERN_SUCCESS);
+	KUNIT_EXPECT_EQ(test, mach_pset_add(pset, b), KERN_ALREADY_IN_SET);
+	KUNIT_EXPECT_EQ(test, kunit_set_receive(pset, space), -1);
+
+	kunit_queue(test, a, 1);
+	kunit_queue(test, a, 2);
+	kunit_queue(test, a, 3);
+	kunit_queue(test, b, 10);
+	kunit_queue(test, c, 20);	/* not a member yet */
+	KUNIT_EXPECT_EQ(test, kunit_set_receive(pset, space), 1);
+	KUNIT_EXPECT_EQ(test, kunit_set_receive(pset, space), 10);
+	KUNIT_ASSERT_EQ(test, mach_pset_add(pset, c), KERN_SUCCESS);
+	KUNIT_EXPECT_EQ(test, kunit_set_receive(pset, space), 2);
+	KUNIT_EXPECT_EQ(test, kunit_set_receive(pset, space), 20);
+	KUNIT_EXPECT_EQ(test, kunit_set_receive(pset, space), 3);
+	KUNIT_EXPECT_EQ(test, kunit_set_receive(pset, space), -1);
+	KUNIT_EXPECT_TRUE(test, list_empty(&pset->ready));
+
+	KUNIT_EXPECT_EQ(test, mach_pset_remove(b, pset), KERN_SUCCESS);
+	KUNIT_EXPECT_EQ(test, mach_pset_remove(b, pset), KERN_NOT_IN_SET);
+	mach_pset_destroy(pset);
+	KUNIT_EXPECT_TRUE(test, list_empty(&a->psets));
+	KUNIT_EXPECT_TRUE(test, list_empty(&c->psets));
+}
+
 static struct kunit_case mach_space_cases[] = {
 	KUNIT_CASE(names_have_generations),
 	KUNIT_CASE(alloc_name_rules),
@@ -307,6 +384,7 @@ static struct kunit_case mach_space_cases[] = {
 	KUNIT_CASE(urefs_limits),
 	KUNIT_CASE(dead_names_keep_urefs),
 	KUNIT_CASE(copyin_checks),
+	KUNIT_CASE(pset_ready_list),
 	{}
 };
 

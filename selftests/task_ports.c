@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * task_ports - task_for_pid and pid_for_task, and working on another task's
+ * space through its task port.
+ *
+ * task_for_pid follows ptrace's credential rules (docs/security.md): a
+ * process may get the task port of itself, of a process with all the same
+ * uids and gids, or of anyone with CAP_SYS_PTRACE; every refusal is
+ * KERN_FAILURE, as on macOS.  With the port, mach_port_* work on the
+ * target's space (as a debugger uses them).
+ */
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "msg_util.h"
+
+#define UNPRIVILEGED	1000	/* the harness's "mach" user */
+
+static void self(void)
+{
+	mach_port_t t;
+	int pid = -1;
+
+	expect_kr(KERN_SUCCESS, task_for_pid(mach_task_self(), getpid(), &t),
+		  "task_for_pid(self)");
+	expect_eq(mach_task_self(), t, "the same name as mach_task_self()");
+	expect_kr(KERN_SUCCESS, pid_for_task(t, &pid), "pid_for_task");
+	expect_eq(getpid(), pid, "our pid");
+	expect_kr(KERN_FAILURE, task_for_pid(mach_task_self(), 0, &t),
+		  "pid 0 (the kernel) is refused");
+	expect_kr(KERN_FAILURE, task_for_pid(mach_task_self(), 0x7ffffff0, &t),
+		  "no such process");
+	expect_kr(MACH_SEND_INVALID_DEST, task_for_pid(MACH_PORT_NULL, getpid(), &t),
+		  "no task port to ask with");
+}
+
+/* A child of ours (same credentials): we get its port and work in it. */
+static void child_same_user(void)
+{
+	mach_port_t t, port, there;
+	mach_port_type_t type;
+	mach_msg_type_name_t got;
+	int ready[2], pid_out = -1;
+	pid_t pid;
+
+	assert_eq(0, pipe(ready), "pipe");
+	pid = fork();
+	assert_true(pid >= 0, "fork");
+	if (pid == 0) {
+		char c = 1;
+
+		(void)mach_task_self();	/* open the device: a space to find */
+		if (write(ready[1], &c, 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	{
+		char c;
+
+		assert_eq(1, read(ready[0], &c, 1), "child ready");
+	}
+	if (expect_kr(KERN_SUCCESS, task_for_pid(mach_task_self(), pid, &t),
+		      "task_for_pid(child)")) {
+		expect_kr(KERN_SUCCESS, pid_for_task(t, &pid_out), "pid_for_task");
+		expect_eq(pid, pid_out, "the child's pid");
+		/* put a receive right of ours into the child, take it back */
+		port = mu_port();
+		expect_kr(KERN_SUCCESS,
+			  mach_port_insert_right(t, 0x70003, port, MACH_MSG_TYPE_MAKE_SEND),
+			  "insert a send right into the child's space");
+		expect_kr(KERN_SUCCESS, mach_port_type(t, 0x70003, &type),
+			  "type in the child");
+		expect_eq(MACH_PORT_TYPE_SEND, type, "a send right there");
+		expect_kr(KERN_SUCCESS,
+			  mach_port_extract_right(t, 0x70003, MACH_MSG_TYPE_MOVE_SEND,
+						  &there, &got),
+			  "extract it back");
+		expect_eq(port, there, "coalesced with our receive right");
+		expect_eq(MACH_MSG_TYPE_PORT_SEND, got, "as a send right");
+		expect_kr(KERN_INVALID_NAME, mach_port_type(t, 0x70003, &type),
+			  "gone from the child");
+		mach_port_deallocate(mach_task_self(), t);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	close(ready[0]);
+	close(ready[1]);
+}
+
+/* An unprivileged process may not have root's task port. */
+static void refused_for_other_user(void)
+{
+	pid_t root_pid = getpid(), pid;
+	int status;
+
+	if (getuid() != 0)
+		mt_skip("needs root to drop to another user");
+	pid = fork();
+	assert_true(pid >= 0, "fork");
+	if (pid == 0) {
+		mach_port_t t = MACH_PORT_NULL;
+		kern_return_t kr;
+
+		if (setgid(UNPRIVILEGED) || setuid(UNPRIVILEGED))
+			_exit(2);
+		kr = task_for_pid(mach_task_self(), root_pid, &t);
+		_exit(kr == KERN_FAILURE && t == MACH_PORT_NULL ? 0 : 1);
+	}
+	assert_eq(pid, waitpid(pid, &status, 0), "waitpid");
+	expect_true(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "uid 1000 gets KERN_FAILURE for root's task");
+}
+
+/* Root (CAP_SYS_PTRACE) may have an unprivileged process's task port. */
+static void allowed_with_cap_sys_ptrace(void)
+{
+	int ready[2];
+	mach_port_t t;
+	pid_t pid;
+	char c;
+
+	if (getuid() != 0)
+		mt_skip("needs root");
+	assert_eq(0, pipe(ready), "pipe");
+	pid = fork();
+	assert_true(pid >= 0, "fork");
+	if (pid == 0) {
+		if (setgid(UNPRIVILEGED) || setuid(UNPRIVILEGED))
+			_exit(2);
+		(void)mach_task_self();
+		if (write(ready[1], &c, 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	assert_eq(1, read(ready[0], &c, 1), "child ready");
+	expect_kr(KERN_SUCCESS, task_for_pid(mach_task_self(), pid, &t),
+		  "root gets uid 1000's task port");
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	close(ready[0]);
+	close(ready[1]);
+}
+
+/* When the task dies, a task port held elsewhere becomes a dead name. */
+static void task_port_dies(void)
+{
+	int ready[2];
+	mach_port_type_t type;
+	mach_port_t t;
+	pid_t pid;
+	char c;
+
+	assert_eq(0, pipe(ready), "pipe");
+	pid = fork();
+	assert_true(pid >= 0, "fork");
+	if (pid == 0) {
+		(void)mach_task_self();
+		if (write(ready[1], &c, 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	assert_eq(1, read(ready[0], &c, 1), "child ready");
+	assert_kr(KERN_SUCCESS, task_for_pid(mach_task_self(), pid, &t), "task_for_pid");
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	expect_kr(KERN_SUCCESS, mach_port_type(mach_task_self(), t, &type), "type");
+	expect_eq(MACH_PORT_TYPE_DEAD_NAME, type, "the task port is a dead name");
+	expect_kr(MACH_SEND_INVALID_DEST, mach_port_type(t, 0x103, &type),
+		  "a dead task port names no task");
+	close(ready[0]);
+	close(ready[1]);
+}
+
+static const struct mt_case cases[] = {
+	MT_CASE(self),
+	MT_CASE(child_same_user),
+	MT_CASE(refused_for_other_user),
+	MT_CASE(allowed_with_cap_sys_ptrace),
+	MT_CASE(task_port_dies),
+};
+
+int main(void)
+{
+	return MT_RUN(cases);
+}
