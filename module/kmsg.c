@@ -15,6 +15,8 @@
 #include "kmsg.h"
 #include "port.h"
 #include "right.h"
+#include "stats.h"
+#include "user.h"
 
 /* Messages up to this size come from a slab cache; larger ones kvmalloc. */
 #define MACH_KMSG_SMALL		256
@@ -58,7 +60,46 @@ struct mach_kmsg *mach_kmsg_alloc(u32 size)
 	INIT_LIST_HEAD(&kmsg->link);
 	kmsg->size = size;
 	kmsg->hdr = (struct mach_msg_header *)kmsg->data;
+	mach_stat_inc(MACH_STAT_KMSGS);
+	mach_stat_add(MACH_STAT_KMSG_BYTES, size);
 	return kmsg;
+}
+
+/*
+ * A message a process sends, charged to its user until it is freed; NULL
+ * when the user is over a limit or memory is short (MACH_SEND_NO_BUFFER
+ * either way, as XNU reports a message buffer it cannot allocate).
+ */
+struct mach_kmsg *mach_kmsg_alloc_charged(struct mach_user *user, u32 size)
+{
+	struct mach_kmsg *kmsg;
+
+	if (!mach_user_charge_msg(user, size))
+		return NULL;
+	kmsg = mach_kmsg_alloc(size);
+	if (!kmsg) {
+		mach_user_uncharge_msg(user, size);
+		return NULL;
+	}
+	kmsg->user = mach_user_get(user);
+	return kmsg;
+}
+
+/* Charge the out-of-line memory a parsed message holds to its sender. */
+bool mach_kmsg_charge_ool(struct mach_kmsg *kmsg)
+{
+	u64 bytes = 0;
+	u32 i;
+
+	for (i = 0; i < kmsg->ndesc; i++)
+		if (kmsg->desc[i].ool)
+			bytes += kmsg->desc[i].count;
+	if (!bytes || !kmsg->user)
+		return true;
+	if (!mach_user_charge_ool(kmsg->user, bytes))
+		return false;
+	kmsg->ool_charged = bytes;
+	return true;
 }
 
 /* Free the memory; rights still carried in the body are released. */
@@ -67,6 +108,14 @@ void mach_kmsg_free(struct mach_kmsg *kmsg)
 	if (kmsg->desc)
 		mach_desc_release(kmsg, NULL);
 	put_pid(kmsg->sender);
+	if (kmsg->user) {
+		if (kmsg->ool_charged)
+			mach_user_uncharge_ool(kmsg->user, kmsg->ool_charged);
+		mach_user_uncharge_msg(kmsg->user, kmsg->size);
+		mach_user_put(kmsg->user);
+	}
+	mach_stat_dec(MACH_STAT_KMSGS);
+	mach_stat_add(MACH_STAT_KMSG_BYTES, -(long)kmsg->size);
 	if (kmsg->size <= MACH_KMSG_SMALL)
 		kmem_cache_free(mach_kmsg_cache, kmsg);
 	else

@@ -15,6 +15,7 @@ struct list_head;
 struct mach_kdesc;
 struct mach_port;
 struct mach_space;
+struct mach_user;
 struct pid;
 
 struct mach_kmsg {
@@ -30,6 +31,10 @@ struct mach_kmsg {
 	struct mach_kdesc *desc;
 	bool carries_receive;		/* a receive right is in the body */
 
+	/* what the message is charged to; NULL when the kernel sent it */
+	struct mach_user *user;
+	u64 ool_charged;
+
 	/* the sender, for the trailer */
 	struct pid *sender;
 	kuid_t euid, ruid, auid;
@@ -43,6 +48,8 @@ int mach_kmsg_init_cache(void);
 void mach_kmsg_exit_cache(void);
 
 struct mach_kmsg *mach_kmsg_alloc(u32 size);
+struct mach_kmsg *mach_kmsg_alloc_charged(struct mach_user *user, u32 size);
+bool mach_kmsg_charge_ool(struct mach_kmsg *kmsg);
 void mach_kmsg_free(struct mach_kmsg *kmsg);
 void mach_kmsg_set_sender(struct mach_kmsg *kmsg);
 void mach_kmsg_destroy(struct mach_kmsg *kmsg);

@@ -23,7 +23,9 @@
 #include "port.h"
 #include "port_ops.h"
 #include "space.h"
+#include "stats.h"
 #include "task.h"
+#include "user.h"
 
 unsigned int mach_max_names = 262144;
 module_param_named(max_names, mach_max_names, uint, 0644);
@@ -34,6 +36,18 @@ MODULE_PARM_DESC(max_inline, "Largest inline message in bytes (XNU: ~48 MiB)");
 
 module_param_named(max_ool, mach_max_ool, uint, 0644);
 MODULE_PARM_DESC(max_ool, "Most out-of-line bytes one message may carry");
+
+module_param_named(max_user_msgs, mach_max_user_msgs, uint, 0644);
+MODULE_PARM_DESC(max_user_msgs,
+		 "Most messages one user may have queued or in flight");
+
+module_param_named(max_user_bytes, mach_max_user_bytes, ulong, 0644);
+MODULE_PARM_DESC(max_user_bytes,
+		 "Most header+body bytes one user may have queued or in flight");
+
+module_param_named(max_user_ool, mach_max_user_ool, ulong, 0644);
+MODULE_PARM_DESC(max_user_ool,
+		 "Most out-of-line bytes one user may have queued or in flight");
 
 static int mach_open(struct inode *inode, struct file *file)
 {
@@ -160,13 +174,17 @@ static int __init mach_init(void)
 	if (ret)
 		return ret;
 	ret = misc_register(&mach_misc);
-	if (ret)
+	if (ret) {
 		mach_caches_exit();
-	return ret;
+		return ret;
+	}
+	mach_stats_debugfs_init();
+	return 0;
 }
 
 static void __exit mach_exit(void)
 {
+	mach_stats_debugfs_exit();
 	misc_deregister(&mach_misc);
 	mach_host_exit();
 	mach_caches_exit();

@@ -19,6 +19,7 @@
 #include "mqueue.h"
 #include "port.h"
 #include "pset.h"
+#include "stats.h"
 
 static long mach_timeout_jiffies(bool timed, u32 ms)
 {
@@ -96,6 +97,7 @@ void mach_mqueue_send_kernel(struct mach_kmsg *kmsg)
 {
 	struct mach_port *port = kmsg->dest;
 
+	mach_stat_inc(MACH_STAT_NOTIFICATIONS);
 	spin_lock(&port->lock);
 	if (port->active && port->kobj_type == MACH_KOBJ_NONE &&
 	    mach_desc_transit_enter(kmsg, port)) {

@@ -16,6 +16,7 @@
 #include "pset.h"
 #include "right.h"
 #include "space.h"
+#include "stats.h"
 
 unsigned int mach_max_inline = 48 << 20;
 
@@ -95,7 +96,7 @@ static int mach_msg_send(struct mach_space *space, const struct mach_ioc_msg *a)
 	if (size > mach_max_inline)
 		return MACH_SEND_TOO_LARGE;
 
-	kmsg = mach_kmsg_alloc(size);
+	kmsg = mach_kmsg_alloc_charged(space->user, size);
 	if (!kmsg)
 		return MACH_SEND_NO_BUFFER;
 	if (copy_from_user(kmsg->data, ubuf, size)) {
@@ -104,8 +105,11 @@ static int mach_msg_send(struct mach_space *space, const struct mach_ioc_msg *a)
 	}
 	kmsg->hdr->size = size;
 	ret = mach_msg_check_header(kmsg->hdr);
-	if (!ret && (kmsg->hdr->bits & MACH_MSGH_BITS_COMPLEX))
+	if (!ret && (kmsg->hdr->bits & MACH_MSGH_BITS_COMPLEX)) {
 		ret = mach_desc_parse(kmsg);
+		if (!ret && !mach_kmsg_charge_ool(kmsg))
+			ret = MACH_SEND_NO_BUFFER;
+	}
 	if (!ret)
 		ret = mach_kmsg_copyin_rights(space, kmsg);
 	if (ret) {
@@ -123,8 +127,11 @@ static int mach_msg_send(struct mach_space *space, const struct mach_ioc_msg *a)
 		ret = MACH_SEND_INVALID_DEST;
 	else
 		ret = mach_mqueue_send(kmsg, a->option, a->timeout);
-	if (ret == MACH_MSG_SUCCESS)
+	if (ret == MACH_MSG_SUCCESS) {
+		mach_stat_inc(MACH_STAT_SENT);
+		mach_stat_add(MACH_STAT_SENT_BYTES, size);
 		return ret;
+	}
 
 	if (mach_msg_send_undo(space, kmsg, ubuf))
 		ret = MACH_SEND_INVALID_DATA;
@@ -232,6 +239,7 @@ static int mach_msg_copyout(struct mach_space *space,
 	if (mach_msg_put(a, kmsg->data, kmsg->size, trailer,
 			 mach_trailer_size(a->option)))
 		ret = MACH_RCV_INVALID_DATA;
+	mach_stat_inc(MACH_STAT_RECEIVED);
 	mach_kmsg_free(kmsg);
 	return ret;
 }
@@ -293,12 +301,11 @@ int mach_msg_ioctl(struct mach_space *space, const struct mach_ioc_msg *a)
 {
 	int ret = MACH_MSG_SUCCESS;
 
-	if (a->option & MACH_SEND_MSG) {
+	if (a->option & MACH_SEND_MSG)
 		ret = mach_msg_send(space, a);
-		if (ret != MACH_MSG_SUCCESS)
-			return ret;
-	}
-	if (a->option & MACH_RCV_MSG)
+	if (ret == MACH_MSG_SUCCESS && (a->option & MACH_RCV_MSG))
 		ret = mach_msg_receive(space, a);
+	if (ret > 0)
+		mach_stat_fail(ret);
 	return ret;
 }

@@ -11,6 +11,7 @@
 #include "notify.h"
 #include "port.h"
 #include "pset.h"
+#include "stats.h"
 
 static struct kmem_cache *mach_port_cache;
 
@@ -36,6 +37,7 @@ struct mach_port *mach_port_alloc(void)
 	port = kmem_cache_zalloc(mach_port_cache, GFP_KERNEL_ACCOUNT);
 	if (!port)
 		return NULL;
+	mach_stat_inc(MACH_STAT_PORTS);
 	kref_init(&port->ref);
 	spin_lock_init(&port->lock);
 	port->active = true;
@@ -54,6 +56,7 @@ static void mach_port_free(struct kref *ref)
 	struct mach_port *port = container_of(ref, struct mach_port, ref);
 
 	kmem_cache_free(mach_port_cache, port);
+	mach_stat_dec(MACH_STAT_PORTS);
 }
 
 void mach_port_get(struct mach_port *port)

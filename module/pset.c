@@ -11,6 +11,7 @@
 #include "mqueue.h"
 #include "port.h"
 #include "pset.h"
+#include "stats.h"
 
 struct mach_pset *mach_pset_alloc(void)
 {
@@ -18,6 +19,7 @@ struct mach_pset *mach_pset_alloc(void)
 
 	if (!pset)
 		return NULL;
+	mach_stat_inc(MACH_STAT_PSETS);
 	kref_init(&pset->ref);
 	spin_lock_init(&pset->lock);
 	pset->active = true;
@@ -30,6 +32,7 @@ struct mach_pset *mach_pset_alloc(void)
 static void mach_pset_free(struct kref *ref)
 {
 	kfree(container_of(ref, struct mach_pset, ref));
+	mach_stat_dec(MACH_STAT_PSETS);
 }
 
 void mach_pset_put(struct mach_pset *pset)

@@ -12,6 +12,8 @@
 #include "port.h"
 #include "right.h"
 #include "space.h"
+#include "stats.h"
+#include "user.h"
 
 /* The first generation of an index, and the step between uses (as XNU). */
 #define MACH_GEN_FIRST	3
@@ -210,7 +212,10 @@ static void mach_space_release(struct kref *ref)
 	xa_destroy(&space->table);
 	rhashtable_destroy(&space->rev);
 	put_pid(space->pid);
+	if (space->user)
+		mach_user_put(space->user);
 	kfree(space);
+	mach_stat_dec(MACH_STAT_SPACES);
 }
 
 void mach_space_get(struct mach_space *space)
@@ -246,7 +251,11 @@ struct mach_space *mach_space_create(void)
 	space->active = true;
 	if (rhashtable_init(&space->rev, &mach_rev_params))
 		goto err_free;
+	mach_stat_inc(MACH_STAT_SPACES);
 	space->pid = get_pid(task_tgid(current));
+	space->user = mach_user_get_current();
+	if (!space->user)
+		goto err_put;
 
 	port = mach_port_alloc();
 	if (!port)

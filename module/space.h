@@ -28,6 +28,7 @@
 
 struct mach_dnreq;
 struct mach_port;
+struct mach_user;
 struct pid;
 
 struct mach_entry {
@@ -52,6 +53,7 @@ struct mach_space {
 	struct rhashtable rev;
 
 	struct pid *pid;		/* thread group that owns the space */
+	struct mach_user *user;		/* charged for what it sends */
 	struct mach_port *task_port;	/* kernel object port for this task */
 	u32 task_self;			/* name of our send right to it */
 	struct mach_port *special[TASK_MAX_SPECIAL_PORT + 1];

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-user accounting of messages in the kernel.  Users are looked up only
+ * when a space is created (open of /dev/mach); the message path touches
+ * just the atomic counters of the sender's own user, never a global lock.
+ */
+
+#include <linux/cred.h>
+#include <linux/hashtable.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include "stats.h"
+#include "user.h"
+
+unsigned int mach_max_user_msgs = 65536;
+unsigned long mach_max_user_bytes = 256UL << 20;
+unsigned long mach_max_user_ool = 1UL << 30;
+
+static DEFINE_HASHTABLE(mach_users, 6);
+static DEFINE_SPINLOCK(mach_users_lock);	/* leaf lock */
+
+/* The accounting record of the calling task's real uid, referenced. */
+struct mach_user *mach_user_get_current(void)
+{
+	kuid_t uid = current_uid();
+	struct mach_user *user, *fresh;
+
+	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL);
+	spin_lock(&mach_users_lock);
+	hash_for_each_possible(mach_users, user, link, __kuid_val(uid))
+		if (uid_eq(user->uid, uid)) {
+			refcount_inc(&user->ref);
+			goto out;
+		}
+	user = fresh;
+	fresh = NULL;
+	if (user) {
+		user->uid = uid;
+		refcount_set(&user->ref, 1);
+		hash_add(mach_users, &user->link, __kuid_val(uid));
+	}
+out:
+	spin_unlock(&mach_users_lock);
+	kfree(fresh);
+	return user;
+}
+
+struct mach_user *mach_user_get(struct mach_user *user)
+{
+	refcount_inc(&user->ref);
+	return user;
+}
+
+void mach_user_put(struct mach_user *user)
+{
+	if (!refcount_dec_and_lock(&user->ref, &mach_users_lock))
+		return;
+	hash_del(&user->link);
+	spin_unlock(&mach_users_lock);
+	kfree(user);
+}
+
+/* Add 'n' to 'counter' unless that passes 'max'. */
+static bool mach_charge(atomic_long_t *counter, long n, unsigned long max)
+{
+	if (atomic_long_add_return(n, counter) > (long)max) {
+		atomic_long_sub(n, counter);
+		return false;
+	}
+	return true;
+}
+
+bool mach_user_charge_msg(struct mach_user *user, u32 bytes)
+{
+	if (!mach_charge(&user->msgs, 1, mach_max_user_msgs))
+		return false;
+	if (!mach_charge(&user->bytes, bytes, mach_max_user_bytes)) {
+		atomic_long_dec(&user->msgs);
+		return false;
+	}
+	return true;
+}
+
+void mach_user_uncharge_msg(struct mach_user *user, u32 bytes)
+{
+	atomic_long_sub(bytes, &user->bytes);
+	atomic_long_dec(&user->msgs);
+}
+
+bool mach_user_charge_ool(struct mach_user *user, u64 bytes)
+{
+	if (bytes > mach_max_user_ool ||
+	    !mach_charge(&user->ool_bytes, bytes, mach_max_user_ool))
+		return false;
+	mach_stat_add(MACH_STAT_OOL_BYTES, bytes);
+	return true;
+}
+
+void mach_user_uncharge_ool(struct mach_user *user, u64 bytes)
+{
+	mach_stat_add(MACH_STAT_OOL_BYTES, -(long)bytes);
+	atomic_long_sub(bytes, &user->ool_bytes);
+}
