@@ -19,6 +19,7 @@
 #include "mqueue.h"
 #include "port.h"
 #include "pset.h"
+#include "mach_trace.h"
 #include "stats.h"
 
 static long mach_timeout_jiffies(bool timed, u32 ms)
@@ -31,6 +32,8 @@ static long mach_timeout_jiffies(bool timed, u32 ms)
 /* Put a message on the queue and wake a receiver; port->lock held. */
 static void mach_mqueue_enqueue(struct mach_port *port, struct mach_kmsg *kmsg)
 {
+	trace_mach_msg_send(port, kmsg->hdr->bits, kmsg->size, kmsg->hdr->id,
+			    kmsg->ndesc);
 	list_add_tail(&kmsg->link, &port->msgs);
 	port->msgcount++;
 	mach_pset_enqueued(port);
@@ -98,6 +101,7 @@ void mach_mqueue_send_kernel(struct mach_kmsg *kmsg)
 	struct mach_port *port = kmsg->dest;
 
 	mach_stat_inc(MACH_STAT_NOTIFICATIONS);
+	trace_mach_notify(port, kmsg->hdr->id);
 	spin_lock(&port->lock);
 	if (port->active && port->kobj_type == MACH_KOBJ_NONE &&
 	    mach_desc_transit_enter(kmsg, port)) {

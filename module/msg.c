@@ -10,6 +10,7 @@
 #include <linux/mach.h>
 #include "desc.h"
 #include "kmsg.h"
+#include "mach_trace.h"
 #include "msg.h"
 #include "mqueue.h"
 #include "port.h"
@@ -227,6 +228,7 @@ static int mach_msg_copyout(struct mach_space *space,
 		return mach_msg_receive_error(space, a, rcv,
 					      MACH_RCV_HEADER_ERROR |
 					      MACH_MSG_IPC_SPACE);
+	trace_mach_msg_receive(kmsg->dest, h->id, kmsg->size, rcv->seqno);
 	dest_name = mach_msg_copyout_dest(space, kmsg);
 	ret = kmsg->ndesc ? mach_desc_copyout(space, kmsg) : MACH_MSG_SUCCESS;
 
@@ -305,7 +307,10 @@ int mach_msg_ioctl(struct mach_space *space, const struct mach_ioc_msg *a)
 		ret = mach_msg_send(space, a);
 	if (ret == MACH_MSG_SUCCESS && (a->option & MACH_RCV_MSG))
 		ret = mach_msg_receive(space, a);
-	if (ret > 0)
+	if (ret > 0) {
 		mach_stat_fail(ret);
+		trace_mach_msg_fail(a->option, a->option & MACH_RCV_MSG ?
+				    a->rcv_name : 0, ret);
+	}
 	return ret;
 }

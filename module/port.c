@@ -7,6 +7,7 @@
 #include <linux/slab.h>
 #include "desc.h"
 #include "kmsg.h"
+#include "mach_trace.h"
 #include "mach_types.h"
 #include "notify.h"
 #include "port.h"
@@ -38,6 +39,7 @@ struct mach_port *mach_port_alloc(void)
 	if (!port)
 		return NULL;
 	mach_stat_inc(MACH_STAT_PORTS);
+	trace_mach_port_create(port);
 	kref_init(&port->ref);
 	spin_lock_init(&port->lock);
 	port->active = true;
@@ -124,6 +126,7 @@ static void mach_port_kill(struct mach_port *port, struct list_head *deaths)
 	struct mach_port *nsrequest;
 	LIST_HEAD(msgs);
 
+	trace_mach_port_destroy(port);
 	mach_pset_remove_member(port);
 	spin_lock(&port->lock);
 	port->active = false;
