@@ -15,16 +15,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "complex_util.h"
+#include "stats_util.h"
 
 #define ID		0x6900
 #define PARAMS		"/sys/module/mach/parameters/"
-#define STATS		"/sys/kernel/debug/mach/stats"
 #define NOBODY		65534
 #define NOGROUP		65534
 #define OTHER_UID	65533
@@ -279,30 +278,6 @@ static void ool_per_user(void)
 
 /* --- the module's counters ---------------------------------------------- */
 
-/* Value of 'key' in debugfs mach/stats, or -1. */
-static long long stat_value(const char *key)
-{
-	char line[128], name[96];
-	long long v, found = -1;
-	FILE *f = fopen(STATS, "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%95s %lld", name, &v) == 2 && !strcmp(name, key))
-			found = v;
-	fclose(f);
-	return found;
-}
-
-static void need_stats(void)
-{
-	if (access(STATS, R_OK) != 0)
-		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
-	if (access(STATS, R_OK) != 0)
-		mt_skip("no debugfs mach/stats on this kernel");
-}
-
 /* Queued messages, their bytes and OOL bytes show up and go away exactly. */
 static void counters_follow_messages(void)
 {
@@ -312,19 +287,19 @@ static void counters_follow_messages(void)
 	uint8_t *buf;
 	int i;
 
-	need_stats();
+	st_need();
 	/* first use of the port routines may set up libmach state: do it now */
 	port = mu_port_send();
 	mach_port_destroy(mach_task_self(), port);
-	msgs0 = stat_value("messages_queued");
-	bytes0 = stat_value("bytes_queued");
-	ool0 = stat_value("ool_bytes_queued");
-	ports0 = stat_value("ports");
+	msgs0 = st_value("messages_queued");
+	bytes0 = st_value("bytes_queued");
+	ool0 = st_value("ool_bytes_queued");
+	ports0 = st_value("ports");
 	assert_true(msgs0 >= 0 && bytes0 >= 0 && ool0 >= 0 && ports0 >= 0,
 		    "counters present");
 
 	port = mu_port_send();
-	expect_eq(ports0 + 1, stat_value("ports"), "one more port");
+	expect_eq(ports0 + 1, st_value("ports"), "one more port");
 	buf = cx_alloc(8192);
 	assert_true(buf != NULL, "buffer");
 	for (i = 0; i < 3; i++) {
@@ -332,17 +307,17 @@ static void counters_follow_messages(void)
 		cx_add_ool(&m, buf, 8192, MACH_MSG_PHYSICAL_COPY, FALSE);
 		assert_kr(MACH_MSG_SUCCESS, cx_send(&m, 0), "send");
 	}
-	expect_eq(msgs0 + 3, stat_value("messages_queued"), "three queued");
-	expect_eq(bytes0 + 3 * (long long)m.len, stat_value("bytes_queued"),
+	expect_eq(msgs0 + 3, st_value("messages_queued"), "three queued");
+	expect_eq(bytes0 + 3 * (long long)m.len, st_value("bytes_queued"),
 		  "their bytes");
-	expect_eq(ool0 + 3 * 8192, stat_value("ool_bytes_queued"), "their OOL bytes");
+	expect_eq(ool0 + 3 * 8192, st_value("ool_bytes_queued"), "their OOL bytes");
 
 	/* destroying the port destroys the queue: all back to the baseline */
 	assert_kr(KERN_SUCCESS, mach_port_destroy(mach_task_self(), port), "destroy");
-	expect_eq(msgs0, stat_value("messages_queued"), "queue gone");
-	expect_eq(bytes0, stat_value("bytes_queued"), "bytes gone");
-	expect_eq(ool0, stat_value("ool_bytes_queued"), "OOL bytes gone");
-	expect_eq(ports0, stat_value("ports"), "port gone");
+	expect_eq(msgs0, st_value("messages_queued"), "queue gone");
+	expect_eq(bytes0, st_value("bytes_queued"), "bytes gone");
+	expect_eq(ool0, st_value("ool_bytes_queued"), "OOL bytes gone");
+	expect_eq(ports0, st_value("ports"), "port gone");
 }
 
 static const struct mt_case cases[] = {
