@@ -15,6 +15,7 @@
 #include "kmsg.h"
 #include "port.h"
 #include "right.h"
+#include "space.h"
 #include "stats.h"
 #include "user.h"
 
@@ -44,25 +45,31 @@ void mach_kmsg_exit_cache(void)
 	mach_kmsg_cache = NULL;
 }
 
+/* Set up a message of 'size' bytes in memory that holds 'room'. */
+static struct mach_kmsg *mach_kmsg_init(struct mach_kmsg *kmsg, u32 size,
+					u32 room)
+{
+	memset(kmsg, 0, sizeof(*kmsg));
+	INIT_LIST_HEAD(&kmsg->link);
+	kmsg->size = size;
+	kmsg->room = room;
+	kmsg->hdr = (struct mach_msg_header *)kmsg->data;
+	mach_stat_inc(MACH_STAT_KMSGS);
+	mach_stat_add(MACH_STAT_KMSG_BYTES, size);
+	return kmsg;
+}
+
 /* A message of 'size' bytes (header and body; size >= header). */
 struct mach_kmsg *mach_kmsg_alloc(u32 size)
 {
 	struct mach_kmsg *kmsg;
 
-	if (size <= MACH_KMSG_SMALL)
+	if (size <= MACH_KMSG_SMALL) {
 		kmsg = kmem_cache_alloc(mach_kmsg_cache, GFP_KERNEL_ACCOUNT);
-	else
-		kmsg = kvmalloc(struct_size(kmsg, data, size),
-				GFP_KERNEL_ACCOUNT);
-	if (!kmsg)
-		return NULL;
-	memset(kmsg, 0, sizeof(*kmsg));
-	INIT_LIST_HEAD(&kmsg->link);
-	kmsg->size = size;
-	kmsg->hdr = (struct mach_msg_header *)kmsg->data;
-	mach_stat_inc(MACH_STAT_KMSGS);
-	mach_stat_add(MACH_STAT_KMSG_BYTES, size);
-	return kmsg;
+		return kmsg ? mach_kmsg_init(kmsg, size, MACH_KMSG_SMALL) : NULL;
+	}
+	kmsg = kvmalloc(struct_size(kmsg, data, size), GFP_KERNEL_ACCOUNT);
+	return kmsg ? mach_kmsg_init(kmsg, size, size) : NULL;
 }
 
 /*
@@ -70,13 +77,20 @@ struct mach_kmsg *mach_kmsg_alloc(u32 size)
  * when the user is over a limit or memory is short (MACH_SEND_NO_BUFFER
  * either way, as XNU reports a message buffer it cannot allocate).
  */
-struct mach_kmsg *mach_kmsg_alloc_charged(struct mach_user *user, u32 size)
+struct mach_kmsg *mach_kmsg_alloc_charged(struct mach_space *space, u32 size)
 {
-	struct mach_kmsg *kmsg;
+	struct mach_user *user = space->user;
+	struct mach_kmsg *kmsg = NULL;
 
 	if (!mach_user_charge_msg(user, size))
 		return NULL;
-	kmsg = mach_kmsg_alloc(size);
+	/* the space's cached small message saves the slab on RPC paths */
+	if (size <= MACH_KMSG_SMALL && READ_ONCE(space->kmsg_cached))
+		kmsg = xchg(&space->kmsg_cached, NULL);
+	if (kmsg)
+		mach_kmsg_init(kmsg, size, MACH_KMSG_SMALL);
+	else
+		kmsg = mach_kmsg_alloc(size);
 	if (!kmsg) {
 		mach_user_uncharge_msg(user, size);
 		return NULL;
@@ -102,8 +116,8 @@ bool mach_kmsg_charge_ool(struct mach_kmsg *kmsg)
 	return true;
 }
 
-/* Free the memory; rights still carried in the body are released. */
-void mach_kmsg_free(struct mach_kmsg *kmsg)
+/* Let go of what a message holds, but not of its memory. */
+static void mach_kmsg_clear(struct mach_kmsg *kmsg)
 {
 	if (kmsg->desc)
 		mach_desc_release(kmsg, NULL);
@@ -116,10 +130,46 @@ void mach_kmsg_free(struct mach_kmsg *kmsg)
 	}
 	mach_stat_dec(MACH_STAT_KMSGS);
 	mach_stat_add(MACH_STAT_KMSG_BYTES, -(long)kmsg->size);
-	if (kmsg->size <= MACH_KMSG_SMALL)
+}
+
+static void mach_kmsg_release_memory(struct mach_kmsg *kmsg)
+{
+	if (kmsg->room == MACH_KMSG_SMALL)
 		kmem_cache_free(mach_kmsg_cache, kmsg);
 	else
 		kvfree(kmsg);
+}
+
+/* Free the memory; rights still carried in the body are released. */
+void mach_kmsg_free(struct mach_kmsg *kmsg)
+{
+	mach_kmsg_clear(kmsg);
+	mach_kmsg_release_memory(kmsg);
+}
+
+/*
+ * Free a received message, keeping its memory in the receiving space when
+ * that has none cached: in an RPC each side frees the message it received
+ * and then allocates the one it sends, so the steady state allocates
+ * nothing.  One message per space at most, so the cache holds at most
+ * MACH_KMSG_SMALL bytes per process.
+ */
+void mach_kmsg_recycle(struct mach_space *space, struct mach_kmsg *kmsg)
+{
+	mach_kmsg_clear(kmsg);
+	if (kmsg->room == MACH_KMSG_SMALL && !READ_ONCE(space->kmsg_cached) &&
+	    !cmpxchg(&space->kmsg_cached, NULL, kmsg))
+		return;
+	mach_kmsg_release_memory(kmsg);
+}
+
+/* The space is going away: free its cached message. */
+void mach_kmsg_drop_cached(struct mach_space *space)
+{
+	struct mach_kmsg *kmsg = xchg(&space->kmsg_cached, NULL);
+
+	if (kmsg)
+		mach_kmsg_release_memory(kmsg);
 }
 
 /* Record the current task as the sender, for the audit trailer. */
@@ -193,24 +243,36 @@ enum {
 	TRL_CTX_LO, TRL_CTX_HI, TRL_AD, TRL_LABELS, TRL_WORDS
 };
 
+/* Byte offsets in the trailer of the elements after the seqno. */
+#define TRL_SENDER_END	(TRL_AUDIT_AUID * 4)
+#define TRL_AUDIT_END	(TRL_CTX_LO * 4)
+#define TRL_CTX_END	(TRL_AD * 4)
+
 /*
- * Fill the whole format-0 trailer.  Identities are translated into the
- * receiving task's user and pid namespaces; a sender that cannot be seen
- * from there shows as the overflow ids (and pid 0).
+ * Fill the format-0 trailer as far as the receive options ask (the rest of
+ * the buffer is not written, as only that much is copied out): the cheap
+ * default trailer of an RPC costs no identity translation.  Identities are
+ * translated into the receiving task's user and pid namespaces; a sender
+ * that cannot be seen from there shows as the overflow ids (and pid 0).
  */
 void mach_trailer_fill(u32 *w, const struct mach_kmsg *kmsg, u32 option,
 		       u32 seqno, u64 context)
 {
-	struct user_namespace *ns = current_user_ns();
-	struct pid_namespace *pidns = task_active_pid_ns(current);
-	u32 euid = from_kuid_munged(ns, kmsg->euid);
-	u32 egid = from_kgid_munged(ns, kmsg->egid);
+	u32 size = mach_trailer_size(option);
+	struct user_namespace *ns;
+	u32 euid, egid;
 
-	memset(w, 0, TRL_WORDS * sizeof(u32));
-	w[TRL_SIZE] = mach_trailer_size(option);
+	memset(w, 0, size);
+	w[TRL_SIZE] = size;
+	if (size <= TRL_SEQNO * 4)
+		return;
 	w[TRL_SEQNO] = seqno;
-	w[TRL_CTX_LO] = lower_32_bits(context);
-	w[TRL_CTX_HI] = upper_32_bits(context);
+	if (size >= TRL_CTX_END) {
+		w[TRL_CTX_LO] = lower_32_bits(context);
+		w[TRL_CTX_HI] = upper_32_bits(context);
+	}
+	if (size < TRL_SENDER_END)
+		return;
 	if (!kmsg->sender) {
 		/*
 		 * the kernel: XNU's KERNEL_SECURITY_TOKEN {0, 1}, and an
@@ -219,13 +281,18 @@ void mach_trailer_fill(u32 *w, const struct mach_kmsg *kmsg, u32 option,
 		w[TRL_SEC_GID] = 1;
 		return;
 	}
+	ns = current_user_ns();
+	euid = from_kuid_munged(ns, kmsg->euid);
+	egid = from_kgid_munged(ns, kmsg->egid);
 	w[TRL_SEC_UID] = euid;
 	w[TRL_SEC_GID] = egid;
+	if (size < TRL_AUDIT_END)
+		return;
 	w[TRL_AUDIT_AUID] = uid_valid(kmsg->auid) ?
 			    from_kuid_munged(ns, kmsg->auid) : (u32)-1;
 	w[TRL_AUDIT_EUID] = euid;
 	w[TRL_AUDIT_EGID] = egid;
 	w[TRL_AUDIT_RUID] = from_kuid_munged(ns, kmsg->ruid);
 	w[TRL_AUDIT_RGID] = from_kgid_munged(ns, kmsg->rgid);
-	w[TRL_AUDIT_PID] = pid_nr_ns(kmsg->sender, pidns);
+	w[TRL_AUDIT_PID] = pid_nr_ns(kmsg->sender, task_active_pid_ns(current));
 }

@@ -21,6 +21,7 @@ struct pid;
 struct mach_kmsg {
 	struct list_head link;		/* on the destination's queue */
 	u32 size;			/* msgh_size: header and body */
+	u32 room;			/* bytes 'data' can hold */
 	struct mach_port *dest;		/* remote right ... */
 	u32 dest_type;			/* ... PORT_SEND or PORT_SEND_ONCE */
 	struct mach_port *reply;	/* local right, NULL or MACH_KPORT_DEAD */
@@ -48,13 +49,30 @@ int mach_kmsg_init_cache(void);
 void mach_kmsg_exit_cache(void);
 
 struct mach_kmsg *mach_kmsg_alloc(u32 size);
-struct mach_kmsg *mach_kmsg_alloc_charged(struct mach_user *user, u32 size);
+struct mach_kmsg *mach_kmsg_alloc_charged(struct mach_space *space, u32 size);
 bool mach_kmsg_charge_ool(struct mach_kmsg *kmsg);
+void mach_kmsg_recycle(struct mach_space *space, struct mach_kmsg *kmsg);
+void mach_kmsg_drop_cached(struct mach_space *space);
 void mach_kmsg_free(struct mach_kmsg *kmsg);
 void mach_kmsg_set_sender(struct mach_kmsg *kmsg);
 void mach_kmsg_destroy(struct mach_kmsg *kmsg);
 void mach_kmsg_destroy_to(struct mach_kmsg *kmsg, struct list_head *deaths);
-int mach_kmsg_copyin_rights(struct mach_space *space, struct mach_kmsg *kmsg);
+/*
+ * What a combined send+receive will receive from, looked up under the lock
+ * hold that copies the message's rights in (one lock round trip, not two):
+ * a referenced port or set, or neither when the name is not one.
+ */
+struct mach_rcv_target {
+	u32 name;
+	bool done;			/* looked up */
+	struct mach_port *port;
+	struct mach_pset *pset;
+};
+
+void mach_rcv_target_lookup(struct mach_space *space,
+			    struct mach_rcv_target *rt);
+int mach_kmsg_copyin_rights(struct mach_space *space, struct mach_kmsg *kmsg,
+			    struct mach_rcv_target *rt);
 
 u32 mach_trailer_size(u32 option);
 void mach_trailer_fill(u32 *words, const struct mach_kmsg *kmsg, u32 option,

@@ -30,6 +30,7 @@ struct mach_use {
 	u8 where;
 	bool dead;		/* names a dead port: travels as MACH_PORT_DEAD */
 	struct mach_port **slot;
+	struct mach_entry *entry;	/* found by the check */
 };
 
 static bool mach_disp_is_move(u32 disp)
@@ -65,13 +66,14 @@ static u32 mach_uses_collect(struct mach_kmsg *kmsg, struct mach_use *uses)
 	u32 n = 0, i, j;
 
 	uses[n++] = (struct mach_use){ h->remote,
-		MACH_MSGH_BITS_REMOTE(h->bits), USE_DEST, false, &kmsg->dest };
+		MACH_MSGH_BITS_REMOTE(h->bits), USE_DEST, false, &kmsg->dest,
+		NULL };
 	if (h->local == MACH_PORT_DEAD)
 		kmsg->reply = MACH_KPORT_DEAD;
 	else if (MACH_PORT_VALID(h->local))
 		uses[n++] = (struct mach_use){ h->local,
 			MACH_MSGH_BITS_LOCAL(h->bits), USE_REPLY, false,
-			&kmsg->reply };
+			&kmsg->reply, NULL };
 
 	for (i = 0; i < kmsg->ndesc; i++) {
 		struct mach_kdesc *d = &kmsg->desc[i];
@@ -88,7 +90,7 @@ static u32 mach_uses_collect(struct mach_kmsg *kmsg, struct mach_use *uses)
 				*slot = MACH_KPORT_DEAD;
 			else if (MACH_PORT_VALID(name))
 				uses[n++] = (struct mach_use){ name, d->disp,
-					USE_BODY, false, slot };
+					USE_BODY, false, slot, NULL };
 			if (d->disp == MACH_MSG_TYPE_MOVE_RECEIVE)
 				kmsg->carries_receive = true;
 		}
@@ -114,7 +116,8 @@ static int mach_uses_check_each(struct mach_space *space,
 	int kr;
 
 	for (i = 0; i < n; i++) {
-		kr = mach_right_copyin_check(space, uses[i].name, uses[i].disp);
+		kr = mach_right_copyin_check_entry(space, uses[i].name,
+						   uses[i].disp, &uses[i].entry);
 		/*
 		 * a right to a dead port travels as MACH_PORT_DEAD, except
 		 * as the destination
@@ -168,20 +171,20 @@ static int mach_uses_check_groups(struct mach_space *space,
 /* Take a dead name's share: a move consumes one of its user references. */
 static void mach_use_take_dead(struct mach_space *space, struct mach_use *use)
 {
-	struct mach_entry *entry;
+	struct mach_entry *entry = use->entry;
 
 	*use->slot = MACH_KPORT_DEAD;
 	if (!mach_disp_is_move(use->disp))
 		return;
-	entry = mach_entry_lookup(space, use->name);
-	if (entry && --entry->urefs == 0)
+	if (entry && entry->name == use->name && --entry->urefs == 0)
 		mach_entry_free(space, entry);
 }
 
 /* Most messages name a few rights: those need no allocation. */
 #define MACH_USES_ON_STACK	8
 
-int mach_kmsg_copyin_rights(struct mach_space *space, struct mach_kmsg *kmsg)
+int mach_kmsg_copyin_rights(struct mach_space *space, struct mach_kmsg *kmsg,
+			    struct mach_rcv_target *rt)
 {
 	struct mach_use stack_uses[MACH_USES_ON_STACK], *uses = stack_uses;
 	u32 n, i, pass, count = mach_uses_count(kmsg);
@@ -198,11 +201,13 @@ int mach_kmsg_copyin_rights(struct mach_space *space, struct mach_kmsg *kmsg)
 	ret = mach_uses_check_each(space, uses, n);
 	if (ret)
 		goto out;
-	if (n > 1)
+	/* the header alone (dest and reply) is the common case */
+	if (n > 2 || (n == 2 && uses[0].name == uses[1].name)) {
 		sort(uses, n, sizeof(*uses), mach_use_cmp, NULL);
-	ret = mach_uses_check_groups(space, uses, n);
-	if (ret)
-		goto out;
+		ret = mach_uses_check_groups(space, uses, n);
+		if (ret)
+			goto out;
+	}
 
 	for (pass = 0; pass < 2; pass++) {
 		for (i = 0; i < n; i++) {
@@ -211,10 +216,13 @@ int mach_kmsg_copyin_rights(struct mach_space *space, struct mach_kmsg *kmsg)
 			if (uses[i].dead)
 				mach_use_take_dead(space, &uses[i]);
 			else
-				mach_right_copyin(space, uses[i].name,
-						  uses[i].disp, uses[i].slot);
+				mach_right_copyin_entry(space, uses[i].entry,
+							uses[i].disp,
+							uses[i].slot);
 		}
 	}
+	if (rt)
+		mach_rcv_target_lookup(space, rt);
 out:
 	mutex_unlock(&space->lock);
 	if (uses != stack_uses)

@@ -291,14 +291,21 @@ static void trailer_contents(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, kmsg);
 	mach_kmsg_set_sender(kmsg);
-	mach_trailer_fill(w, kmsg, 3 << 24, 41, 0x1122334455667788ULL);
+	mach_trailer_fill(w, kmsg, 4 << 24, 41, 0x1122334455667788ULL);
 	KUNIT_EXPECT_EQ(test, w[0], 0U);		/* format 0 */
-	KUNIT_EXPECT_EQ(test, w[1], 52U);		/* audit trailer */
+	KUNIT_EXPECT_EQ(test, w[1], 60U);		/* context trailer */
 	KUNIT_EXPECT_EQ(test, w[2], 41U);		/* seqno */
 	KUNIT_EXPECT_EQ(test, w[3], from_kuid(&init_user_ns, current_euid()));
 	KUNIT_EXPECT_EQ(test, w[10], (u32)task_tgid_vnr(current)); /* pid */
 	KUNIT_EXPECT_EQ(test, w[13], 0x55667788U);	/* context, low */
 	KUNIT_EXPECT_EQ(test, w[14], 0x11223344U);
+
+	/* the default trailer: only its type and size are written */
+	memset(w, 0xa5, sizeof(w));
+	mach_trailer_fill(w, kmsg, 0, 41, 0);
+	KUNIT_EXPECT_EQ(test, w[0], 0U);
+	KUNIT_EXPECT_EQ(test, w[1], 8U);
+	KUNIT_EXPECT_EQ(test, w[2], 0xa5a5a5a5U);	/* not part of it */
 	mach_kmsg_free(kmsg);
 }
 

@@ -29,15 +29,33 @@ static long mach_timeout_jiffies(bool timed, u32 ms)
 	return msecs_to_jiffies(ms);
 }
 
+/*
+ * Wake one waiter of 'wq', whose waiters queue themselves under the lock
+ * the caller holds, so an empty queue needs no wake-up at all.  'sync':
+ * the caller is about to block (an RPC's send, before its receive), so the
+ * scheduler need not preempt it for the woken thread.
+ */
+void mach_wake_one(struct wait_queue_head *wq, bool sync)
+{
+	/* no barrier needed: waiters add themselves under the caller's lock */
+	if (!waitqueue_active(wq))
+		return;
+	if (sync)
+		wake_up_interruptible_sync(wq);
+	else
+		wake_up_interruptible(wq);
+}
+
 /* Put a message on the queue and wake a receiver; port->lock held. */
-static void mach_mqueue_enqueue(struct mach_port *port, struct mach_kmsg *kmsg)
+static void mach_mqueue_enqueue(struct mach_port *port, struct mach_kmsg *kmsg,
+				bool sync)
 {
 	trace_mach_msg_send(port, kmsg->hdr->bits, kmsg->size, kmsg->hdr->id,
 			    kmsg->ndesc);
 	list_add_tail(&kmsg->link, &port->msgs);
 	port->msgcount++;
-	mach_pset_enqueued(port);
-	wake_up(&port->rcv_wait);
+	mach_pset_enqueued(port, sync);
+	mach_wake_one(&port->rcv_wait, sync);
 }
 
 /*
@@ -72,7 +90,8 @@ int mach_mqueue_send(struct mach_kmsg *kmsg, u32 option, u32 timeout)
 				mach_kmsg_destroy(kmsg);
 				return MACH_MSG_SUCCESS;
 			}
-			mach_mqueue_enqueue(port, kmsg);
+			mach_mqueue_enqueue(port, kmsg,
+					    option & MACH_RCV_MSG);
 			ret = MACH_MSG_SUCCESS;
 			break;
 		}
@@ -105,7 +124,7 @@ void mach_mqueue_send_kernel(struct mach_kmsg *kmsg)
 	spin_lock(&port->lock);
 	if (port->active && port->kobj_type == MACH_KOBJ_NONE &&
 	    mach_desc_transit_enter(kmsg, port)) {
-		mach_mqueue_enqueue(port, kmsg);
+		mach_mqueue_enqueue(port, kmsg, false);
 		spin_unlock(&port->lock);
 		return;
 	}
@@ -161,7 +180,7 @@ int mach_mqueue_receive(struct mach_port *port, struct mach_space *space,
 			rcv->kmsg = kmsg;
 			rcv->seqno = port->seqno++;
 			rcv->context = port->context;
-			wake_up(&port->snd_wait);
+			mach_wake_one(&port->snd_wait, false);
 			ret = fits ? MACH_MSG_SUCCESS : MACH_RCV_TOO_LARGE;
 			break;
 		}

@@ -22,6 +22,9 @@ struct mach_rcv {
 	u32 large_size;		/* out: msgh_size of a too-large message */
 };
 
+struct wait_queue_head;
+
+void mach_wake_one(struct wait_queue_head *wq, bool sync);
 int mach_mqueue_send(struct mach_kmsg *kmsg, u32 option, u32 timeout);
 void mach_mqueue_send_kernel(struct mach_kmsg *kmsg);
 int mach_mqueue_receive(struct mach_port *port, struct mach_space *space,

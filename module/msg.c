@@ -6,6 +6,7 @@
 
 #include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/sched.h>
 #include <linux/uaccess.h>
 #include <linux/mach.h>
 #include "desc.h"
@@ -85,7 +86,8 @@ static int mach_msg_send_undo(struct mach_space *space, struct mach_kmsg *kmsg,
 	return 0;
 }
 
-static int mach_msg_send(struct mach_space *space, const struct mach_ioc_msg *a)
+static int mach_msg_send(struct mach_space *space, const struct mach_ioc_msg *a,
+			 struct mach_rcv_target *rt)
 {
 	void __user *ubuf = u64_to_user_ptr(a->send_msg);
 	struct mach_kmsg *kmsg;
@@ -97,7 +99,7 @@ static int mach_msg_send(struct mach_space *space, const struct mach_ioc_msg *a)
 	if (size > mach_max_inline)
 		return MACH_SEND_TOO_LARGE;
 
-	kmsg = mach_kmsg_alloc_charged(space->user, size);
+	kmsg = mach_kmsg_alloc_charged(space, size);
 	if (!kmsg)
 		return MACH_SEND_NO_BUFFER;
 	if (copy_from_user(kmsg->data, ubuf, size)) {
@@ -112,7 +114,7 @@ static int mach_msg_send(struct mach_space *space, const struct mach_ioc_msg *a)
 			ret = MACH_SEND_NO_BUFFER;
 	}
 	if (!ret)
-		ret = mach_kmsg_copyin_rights(space, kmsg);
+		ret = mach_kmsg_copyin_rights(space, kmsg, rt);
 	if (ret) {
 		mach_kmsg_free(kmsg);
 		return ret;
@@ -158,13 +160,22 @@ static u32 mach_msg_copyout_dest(struct mach_space *space,
 	return name;
 }
 
-/* Write header+body then trailer to the receive buffer. */
-static int mach_msg_put(const struct mach_ioc_msg *a, const void *msg, u32 size,
+/*
+ * Write header+body then the trailer to the receive buffer: in one copy
+ * when the trailer fits behind the body in the message's own memory.
+ */
+static int mach_msg_put(const struct mach_ioc_msg *a, struct mach_kmsg *kmsg,
 			const u32 *trailer, u32 trailer_size)
 {
 	void __user *ubuf = u64_to_user_ptr(a->rcv_msg);
+	u32 size = kmsg->size;
 
-	if (copy_to_user(ubuf, msg, size) ||
+	if (kmsg->room - size >= trailer_size) {
+		memcpy(kmsg->data + size, trailer, trailer_size);
+		size += trailer_size;
+		trailer_size = 0;
+	}
+	if (copy_to_user(ubuf, kmsg->data, size) ||
 	    copy_to_user(ubuf + size, trailer, trailer_size))
 		return MACH_RCV_INVALID_DATA;
 	return MACH_MSG_SUCCESS;
@@ -238,16 +249,40 @@ static int mach_msg_copyout(struct mach_space *space,
 	h->local = dest_name;
 	h->voucher = MACH_PORT_NULL;
 	mach_trailer_fill(trailer, kmsg, a->option, rcv->seqno, rcv->context);
-	if (mach_msg_put(a, kmsg->data, kmsg->size, trailer,
-			 mach_trailer_size(a->option)))
+	if (mach_msg_put(a, kmsg, trailer, mach_trailer_size(a->option)))
 		ret = MACH_RCV_INVALID_DATA;
 	mach_stat_inc(MACH_STAT_RECEIVED);
-	mach_kmsg_free(kmsg);
+	mach_kmsg_recycle(space, kmsg);
 	return ret;
 }
 
+/* The receive right or port set 'rt->name' names; space->lock held. */
+void mach_rcv_target_lookup(struct mach_space *space,
+			    struct mach_rcv_target *rt)
+{
+	struct mach_entry *entry = mach_entry_lookup(space, rt->name);
+
+	rt->done = true;
+	if (entry && (entry->type & MACH_PORT_TYPE_PORT_SET)) {
+		rt->pset = entry->object;
+		kref_get(&rt->pset->ref);
+	} else if (entry && (entry->type & MACH_PORT_TYPE_RECEIVE)) {
+		rt->port = entry->object;
+		mach_port_get(rt->port);
+	}
+}
+
+static void mach_rcv_target_put(struct mach_rcv_target *rt)
+{
+	if (rt->pset)
+		mach_pset_put(rt->pset);
+	if (rt->port)
+		mach_port_put(rt->port);
+}
+
 static int mach_msg_receive(struct mach_space *space,
-			    const struct mach_ioc_msg *a)
+			    const struct mach_ioc_msg *a,
+			    struct mach_rcv_target *rt)
 {
 	struct mach_rcv rcv = {
 		.option = a->option,
@@ -255,35 +290,22 @@ static int mach_msg_receive(struct mach_space *space,
 		.rcv_size = a->rcv_size,
 	};
 	struct mach_msg_header __user *uhdr = u64_to_user_ptr(a->rcv_msg);
-	struct mach_pset *pset = NULL;
-	struct mach_port *port = NULL;
-	struct mach_entry *entry;
 	int ret;
 
 	if (MACH_RCV_TRAILER_TYPE(a->option) != 0)
 		return MACH_RCV_INVALID_TRAILER;
 
-	mutex_lock(&space->lock);
-	entry = mach_entry_lookup(space, a->rcv_name);
-	if (entry && (entry->type & MACH_PORT_TYPE_PORT_SET)) {
-		pset = entry->object;
-		kref_get(&pset->ref);
-	} else if (entry && (entry->type & MACH_PORT_TYPE_RECEIVE)) {
-		port = entry->object;
-		mach_port_get(port);
-	} else {
+	if (!rt->done) {
+		mutex_lock(&space->lock);
+		mach_rcv_target_lookup(space, rt);
 		mutex_unlock(&space->lock);
+	}
+	if (rt->pset)
+		ret = mach_pset_receive(rt->pset, space, &rcv);
+	else if (rt->port)
+		ret = mach_mqueue_receive(rt->port, space, &rcv);
+	else
 		return MACH_RCV_INVALID_NAME;
-	}
-	mutex_unlock(&space->lock);
-
-	if (pset) {
-		ret = mach_pset_receive(pset, space, &rcv);
-		mach_pset_put(pset);
-	} else {
-		ret = mach_mqueue_receive(port, space, &rcv);
-		mach_port_put(port);
-	}
 
 	if (ret == MACH_RCV_TOO_LARGE && !rcv.kmsg) {
 		/* MACH_RCV_LARGE: the message stays; tell the needed size */
@@ -301,12 +323,24 @@ static int mach_msg_receive(struct mach_space *space,
 
 int mach_msg_ioctl(struct mach_space *space, const struct mach_ioc_msg *a)
 {
+	struct mach_rcv_target rt = { .name = a->rcv_name };
+	bool rcv = a->option & MACH_RCV_MSG;
 	int ret = MACH_MSG_SUCCESS;
 
-	if (a->option & MACH_SEND_MSG)
-		ret = mach_msg_send(space, a);
-	if (ret == MACH_MSG_SUCCESS && (a->option & MACH_RCV_MSG))
-		ret = mach_msg_receive(space, a);
+	if (a->option & MACH_SEND_MSG) {
+		ret = mach_msg_send(space, a, rcv ? &rt : NULL);
+		/*
+		 * An RPC: if the receiver we woke should run before us, let it
+		 * run now, while we are still runnable.  Its answer is then
+		 * usually queued before we look, and we never sleep and get
+		 * woken for it (on one CPU that halves the scheduler's work).
+		 */
+		if (rcv && ret == MACH_MSG_SUCCESS)
+			cond_resched();
+	}
+	if (ret == MACH_MSG_SUCCESS && rcv)
+		ret = mach_msg_receive(space, a, &rt);
+	mach_rcv_target_put(&rt);
 	if (ret > 0) {
 		mach_stat_fail(ret);
 		trace_mach_msg_fail(a->option, a->option & MACH_RCV_MSG ?

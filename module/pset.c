@@ -41,7 +41,7 @@ void mach_pset_put(struct mach_pset *pset)
 }
 
 /* A message arrived: each set the port is in now sees it ready. */
-void mach_pset_enqueued(struct mach_port *port)
+void mach_pset_enqueued(struct mach_port *port, bool sync)
 {
 	struct mach_pset_link *link;
 
@@ -51,8 +51,9 @@ void mach_pset_enqueued(struct mach_port *port)
 		spin_lock(&pset->lock);
 		if (list_empty(&link->ready_node))
 			list_add_tail(&link->ready_node, &pset->ready);
+		/* set waiters queue themselves under pset->lock */
+		mach_wake_one(&pset->rcv_wait, sync);
 		spin_unlock(&pset->lock);
-		wake_up(&pset->rcv_wait);
 	}
 }
 

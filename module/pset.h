@@ -52,7 +52,7 @@ void mach_pset_remove_member(struct mach_port *port);
 u32 mach_pset_members(struct mach_pset *pset, u32 *names, u32 cap);
 
 /* Queue hooks, called under port->lock. */
-void mach_pset_enqueued(struct mach_port *port);
+void mach_pset_enqueued(struct mach_port *port, bool sync);
 void mach_pset_dequeued(struct mach_port *port);
 
 int mach_pset_receive(struct mach_pset *pset, struct mach_space *space,

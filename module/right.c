@@ -80,8 +80,18 @@ bool mach_right_check_dead(struct mach_space *space, struct mach_entry *entry)
 /* Check, without side effects beyond dead-name conversion, a copyin. */
 int mach_right_copyin_check(struct mach_space *space, u32 name, u32 disp)
 {
+	struct mach_entry *entry;
+
+	return mach_right_copyin_check_entry(space, name, disp, &entry);
+}
+
+/* The same, giving the entry (for mach_right_copyin_entry) when it exists. */
+int mach_right_copyin_check_entry(struct mach_space *space, u32 name,
+				  u32 disp, struct mach_entry **entryp)
+{
 	struct mach_entry *entry = mach_entry_lookup(space, name);
 
+	*entryp = entry;
 	if (!entry)
 		return KERN_INVALID_NAME;
 	switch (disp) {
@@ -130,7 +140,15 @@ static void mach_entry_drop_send(struct mach_space *space,
 void mach_right_copyin(struct mach_space *space, u32 name, u32 disp,
 		       struct mach_port **portp)
 {
-	struct mach_entry *entry = mach_entry_lookup(space, name);
+	mach_right_copyin_entry(space, mach_entry_lookup(space, name), disp,
+				portp);
+}
+
+/* mach_right_copyin() of an entry already looked up under this lock hold. */
+void mach_right_copyin_entry(struct mach_space *space,
+			     struct mach_entry *entry, u32 disp,
+			     struct mach_port **portp)
+{
 	struct mach_port *port = entry->object;
 
 	switch (disp) {

@@ -20,6 +20,11 @@ bool mach_right_disposition_valid(u32 disp);
 u32 mach_right_carried_type(u32 disp);
 
 int mach_right_copyin_check(struct mach_space *space, u32 name, u32 disp);
+int mach_right_copyin_check_entry(struct mach_space *space, u32 name,
+				  u32 disp, struct mach_entry **entryp);
+void mach_right_copyin_entry(struct mach_space *space,
+			     struct mach_entry *entry, u32 disp,
+			     struct mach_port **portp);
 void mach_right_copyin(struct mach_space *space, u32 name, u32 disp,
 		       struct mach_port **portp);
 int mach_right_copyout(struct mach_space *space, struct mach_port *port,

@@ -8,6 +8,7 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include "kmsg.h"
 #include "notify.h"
 #include "port.h"
 #include "right.h"
@@ -212,6 +213,7 @@ static void mach_space_release(struct kref *ref)
 	xa_destroy(&space->table);
 	rhashtable_destroy(&space->rev);
 	put_pid(space->pid);
+	mach_kmsg_drop_cached(space);
 	if (space->user)
 		mach_user_put(space->user);
 	kfree(space);

@@ -27,6 +27,7 @@
 #include "mach_types.h"
 
 struct mach_dnreq;
+struct mach_kmsg;
 struct mach_port;
 struct mach_user;
 struct pid;
@@ -54,6 +55,7 @@ struct mach_space {
 
 	struct pid *pid;		/* thread group that owns the space */
 	struct mach_user *user;		/* charged for what it sends */
+	struct mach_kmsg *kmsg_cached;	/* a free small message, or NULL */
 	struct mach_port *task_port;	/* kernel object port for this task */
 	u32 task_self;			/* name of our send right to it */
 	struct mach_port *special[TASK_MAX_SPECIAL_PORT + 1];

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # bench.sh [--iterations N] [--runs R] [--cross-iterations N] [--cross-runs R]
-#          [--mech LIST] [--no-cross] [--no-icount] [--vm-timeout SECS]
+#          [--mech LIST] [--no-cross] [--no-icount] [--no-wall]
+#          [--vm-timeout SECS]
 #
 # Run bench/machbench in Debian's stock kernel (never a debug kernel: KASAN
 # and lockdep distort the ratios) under QEMU, twice: with the guest clock
@@ -22,7 +23,7 @@ set -euo pipefail
 # shellcheck source=testing/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-iters=300 runs=7 xiters=40 xruns=5 mech='' cross=1 icount=1
+iters=300 runs=7 xiters=40 xruns=5 mech='' cross=1 icount=1 wall=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--iterations) iters=$2; shift ;;
@@ -32,8 +33,9 @@ while [ $# -gt 0 ]; do
 	--mech) mech=$2; shift ;;
 	--no-cross) cross= ;;
 	--no-icount) icount= ;;
+	--no-wall) wall= ;; # icount only: quick, deterministic comparisons
 	--vm-timeout) export MACH_VM_TIMEOUT=$2; shift ;;
-	-h | --help) sed -n '3,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '3,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown option $1 (see --help)" ;;
 	esac
 	shift
@@ -103,8 +105,11 @@ boot() {
 		"$out/$label.log"
 }
 
-boot wall
-labels=(wall)
+labels=()
+if [ -n "$wall" ]; then
+	boot wall
+	labels+=(wall)
+fi
 if [ -n "$icount" ]; then
 	boot icount
 	labels+=(icount)
