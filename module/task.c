@@ -16,6 +16,7 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/user_namespace.h>
 #include "port.h"
 #include "right.h"
 #include "space.h"
@@ -210,33 +211,58 @@ int mach_task_set_special(struct mach_space *caller, struct mach_space *task,
 
 /*
  * May the caller control 'target' as a debugger would?  The module cannot
- * call ptrace_may_access() (not exported), so it applies the same
- * credential rules: the same process; or CAP_SYS_PTRACE over the target's
- * user namespace; or real, effective and saved ids all the caller's, with
- * a target that may be dumped.  LSMs (Yama's ptrace_scope) are not asked;
- * see docs/security.md.
+ * call ptrace_may_access() (not exported), so it applies the credential
+ * rules of a PTRACE_MODE_ATTACH_REALCREDS check itself:
+ *
+ *  - the caller's own process is always allowed;
+ *  - otherwise the caller's real uid and gid must equal the target's real,
+ *    effective and saved ones, or the caller must have CAP_SYS_PTRACE over
+ *    the user namespace of the target's credentials;
+ *  - and then the target must be dumpable, or the caller must have
+ *    CAP_SYS_PTRACE over the user namespace its mm was created in.  A
+ *    process that changed credentials (setuid() away from root, for one)
+ *    is not dumpable, so a process of the new uid may not control it, and
+ *    root of a user namespace may not control a non-dumpable process that
+ *    joined the namespace from outside.  A target without an mm (exiting)
+ *    needs CAP_SYS_PTRACE in the initial namespace.
+ *
+ * LSMs (Yama's ptrace_scope) are not asked; see docs/security.md.
  */
 static bool mach_may_control(struct task_struct *target)
 {
 	const struct cred *me = current_cred(), *tcred;
-	bool ids, priv, ok;
+	struct user_namespace *mm_ns = &init_user_ns;
+	struct mm_struct *mm;
+	bool ok, dumpable = false;
 
 	if (same_thread_group(target, current))
 		return true;
 	rcu_read_lock();
 	tcred = __task_cred(target);
-	ids = uid_eq(me->uid, tcred->euid) && uid_eq(me->uid, tcred->suid) &&
+	ok = (uid_eq(me->uid, tcred->euid) && uid_eq(me->uid, tcred->suid) &&
 	      uid_eq(me->uid, tcred->uid) && gid_eq(me->gid, tcred->egid) &&
-	      gid_eq(me->gid, tcred->sgid) && gid_eq(me->gid, tcred->gid);
-	priv = ns_capable(tcred->user_ns, CAP_SYS_PTRACE);
+	      gid_eq(me->gid, tcred->sgid) && gid_eq(me->gid, tcred->gid)) ||
+	     ns_capable(tcred->user_ns, CAP_SYS_PTRACE);
 	rcu_read_unlock();
-	if (priv)
-		return true;
-	if (!ids)
+	if (!ok)
 		return false;
+
+	/*
+	 * commit_creds() clears dumpable before it installs new ids: read the
+	 * two in the opposite order, so that a target dropping privileges now
+	 * is seen either with its old ids or as not dumpable.
+	 */
+	smp_rmb();
 	task_lock(target);
-	ok = target->mm && get_dumpable(target->mm) == SUID_DUMP_USER;
+	mm = target->mm;
+	if (mm) {
+		dumpable = get_dumpable(mm) == SUID_DUMP_USER;
+		mm_ns = mm->user_ns;
+	}
+	get_user_ns(mm_ns);
 	task_unlock(target);
+	ok = dumpable || ns_capable(mm_ns, CAP_SYS_PTRACE);
+	put_user_ns(mm_ns);
 	return ok;
 }
 

@@ -9,9 +9,8 @@
  * KERN_FAILURE, as on macOS.  With the port, mach_port_* work on the
  * target's space (as a debugger uses them).
  *
- * The cross-user cases (refusal for another uid, CAP_SYS_PTRACE) are not
- * here yet: they passed in a plain VM but failed under the test harness,
- * for a reason still being found.
+ * The cases across users (refusal for another uid or gid, CAP_SYS_PTRACE,
+ * targets that are not dumpable) are in task_for_pid_xuser.c.
  */
 #include <signal.h>
 #include <sys/wait.h>

@@ -13,6 +13,10 @@
 # TEST_TIMEOUT, SELFTEST_TIMEOUT and INSMOD_TIMEOUT.
 
 /bin/busybox mkdir -p /proc /sys /dev /tmp /bin /sbin /usr/bin /usr/sbin
+# initramfs.sh packs a `mktemp -d` directory, mode 0700, and cpio gives its
+# mode to /.  A real root is 0755: without that no user but root can reach
+# any path, and a test that drops to another uid cannot even open /dev/mach.
+/bin/busybox chmod 755 /
 /bin/busybox --install -s
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root
 mount -t proc proc /proc
