@@ -7,6 +7,7 @@
 #   make run        show it working (host if it can load modules, else a VM)
 #   make install    install module, headers, library, tools, man pages
 #   make uninstall  remove what make install put there
+#   make install-check  stage an install in a temporary directory and test it
 
 # KDIR: the kernel tree to build against; KVER=release picks /lib/modules/KVER/build.
 ifdef KVER
@@ -36,7 +37,7 @@ MANIFEST ?= $(PREFIX)/share/mach/install-manifest
 MODULE_INSTALL ?= auto
 
 .PHONY: all module libmach selftests tools check run bench stress install uninstall \
-	clean
+	install-check clean
 
 all: libmach selftests tools
 	@if [ -d "$(KDIR)" ]; then $(MAKE) module; \
@@ -85,6 +86,9 @@ install: libmach tools
 
 uninstall:
 	@$(INSTALL_ENV) $(CURDIR)/packaging/install.sh uninstall
+
+install-check: libmach tools
+	testing/install-check.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
