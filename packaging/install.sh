@@ -325,9 +325,18 @@ do_install() {
 	install_module
 	live_refresh
 	say "installed under ${DESTDIR:-/} (manifest: $DESTDIR$MANIFEST)"
-	if [ -z "$DESTDIR" ]; then
-		say "start the name server with: systemctl enable --now machd"
-	fi
+	[ -z "$DESTDIR" ] || return 0
+	case $SYSTEMDUNITDIR in
+	/etc/systemd/system | /usr/local/lib/systemd/system | /usr/lib/systemd/system | /lib/systemd/system)
+		say "start the name server with: systemctl enable --now machd" ;;
+	*)
+		say "note: systemd does not read $SYSTEMDUNITDIR: link machd.service into"
+		say "      /etc/systemd/system, or install with SYSTEMDUNITDIR=" ;;
+	esac
+	case $UDEVRULESDIR in
+	/etc/udev/rules.d | /usr/local/lib/udev/rules.d | /usr/lib/udev/rules.d | /lib/udev/rules.d) ;;
+	*) say "note: udev does not read $UDEVRULESDIR (60-mach.rules only restates the module's mode)" ;;
+	esac
 }
 
 # -------------------------------------------------------------- uninstall --
