@@ -222,13 +222,16 @@ dkms_version() {
 }
 
 # Copy what DKMS builds from (as dkms.conf expects it) to $DESTDIR/usr/src/mach-VER.
+# On a live system the tree gets a marker, so that a later make install may
+# replace it and nobody else's tree is touched; a staged tree (a package's
+# payload) gets none.
 install_dkms_source() {
 	local ver=$1 dst=/usr/src/mach-$1 f
 	[ -n "$ver" ] || die "no PACKAGE_VERSION in dkms.conf"
-	if [ -e "$DESTDIR$dst" ]; then
-		[ -e "$DESTDIR$dst/$DKMS_MARKER" ] ||
-			die "$DESTDIR$dst exists and was not made by make install; remove it first"
+	if [ -e "$DESTDIR$dst/$DKMS_MARKER" ]; then
 		rm -rf -- "$DESTDIR$dst"	# ours, from an earlier install: start clean
+	elif [ -e "$dst" ] && [ -z "$DESTDIR" ]; then
+		die "$dst exists and was not made by make install; remove it first"
 	fi
 	inst 644 "$REPO/dkms.conf" "$dst/dkms.conf"
 	inst 644 "$REPO/Kbuild" "$dst/Kbuild"
@@ -236,7 +239,7 @@ install_dkms_source() {
 		inst 644 "$f" "$dst/module/${f##*/}"
 	done
 	inst 644 "$REPO/uapi/linux/mach.h" "$dst/uapi/linux/mach.h"
-	: | inst_text 644 "$dst/$DKMS_MARKER"
+	[ -n "$DESTDIR" ] || : | inst_text 644 "$dst/$DKMS_MARKER"
 }
 
 install_module_dkms() {
