@@ -152,13 +152,19 @@ install_libmach() {
 	(cd "$lib/include" && find . -name '*.h' -type f | sort) | while read -r h; do
 		inst 644 "$lib/include/${h#./}" "$INCLUDEDIR/${h#./}"
 	done
-	inst 644 "$REPO/uapi/linux/mach.h" "$INCLUDEDIR/linux/mach.h"
+	for h in "$REPO"/uapi/linux/*.h; do	# the ioctl ABI, and any other UAPI header
+		inst 644 "$h" "$INCLUDEDIR/linux/${h##*/}"
+	done
 }
 
 # The executable built for tool NAME (tools/NAME, or tools/NAME/NAME when the
-# tool has a directory of its own); empty when the tool does not exist.
+# tool has a directory of its own, built here if it has a Makefile and the
+# top-level build did not build it); empty when the tool does not exist.
 tool_binary() {
 	local t=$REPO/tools/$1
+	if [ -d "$t" ] && [ ! -x "$t/$1" ] && [ -f "$t/Makefile" ]; then
+		"$MAKE" -C "$t" >&2 || die "tools/$1 does not build"
+	fi
 	if [ -f "$t" ] && [ -x "$t" ]; then
 		echo "$t"
 	elif [ -d "$t" ] && [ -f "$t/$1" ] && [ -x "$t/$1" ]; then
@@ -238,7 +244,9 @@ install_dkms_source() {
 	for f in "$REPO"/module/*.[ch]; do
 		inst 644 "$f" "$dst/module/${f##*/}"
 	done
-	inst 644 "$REPO/uapi/linux/mach.h" "$dst/uapi/linux/mach.h"
+	for f in "$REPO"/uapi/linux/*.h; do
+		inst 644 "$f" "$dst/uapi/linux/${f##*/}"
+	done
 	[ -n "$DESTDIR" ] || : | inst_text 644 "$dst/$DKMS_MARKER"
 }
 

@@ -91,7 +91,7 @@ expected_files() {
 		for f in "$src"/libmach/libmach.so*; do echo "$p/lib/${f##*/}"; done
 		echo "$p/lib/pkgconfig/mach.pc"
 		(cd "$src/libmach/include" && find . -name '*.h' -type f) | sed "s|^\.|$p/include|"
-		echo "$p/include/linux/mach.h"
+		for f in "$src"/uapi/linux/*.h; do echo "$p/include/linux/${f##*/}"; done
 		echo "$p/sbin/machd"
 		echo "$2/machd.service"
 		echo "$3/60-mach.rules"
@@ -299,7 +299,8 @@ else
 	grep -qx 'prefix=/usr' "$stage$p/lib/pkgconfig/mach.pc" || bad "mach.pc: prefix is not /usr"
 	grep -qx "ExecStart=$p/sbin/machd -f" "$stage$p/lib/systemd/system/machd.service" ||
 		bad "machd.service does not run $p/sbin/machd -f"
-	for f in dkms.conf Kbuild uapi/linux/mach.h; do
+	for f in dkms.conf Kbuild "$src"/uapi/linux/*.h; do
+		f=${f#"$src"/}
 		cmp -s "$src/$f" "$stage$dk/$f" || bad "DKMS sources: $f missing or different"
 	done
 	# Every object Kbuild names, from its source.
