@@ -5,13 +5,39 @@
 #   make            module (against KDIR), libmach, selftests, tools
 #   make check      full VM test matrix (debug 6.1, debug 6.12, stock 6.1)
 #   make run        show it working (host if it can load modules, else a VM)
-#   make install    install module, headers, library, tools
+#   make install    install module, headers, library, tools, man pages
+#   make uninstall  remove what make install put there
+#   make install-check  stage an install in a temporary directory and test it
 
+# KDIR: the kernel tree to build against; KVER=release picks /lib/modules/KVER/build.
+ifdef KVER
+KDIR ?= /lib/modules/$(KVER)/build
+endif
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PREFIX ?= /usr/local
 export PREFIX
 
-.PHONY: all module libmach selftests tools check run bench stress install uninstall clean
+# Where make install puts things (all under $(DESTDIR) when it is set).  The
+# systemd unit and the udev rule go under $(PREFIX)/lib, which systemd and
+# udev read for PREFIX=/usr and PREFIX=/usr/local; with another PREFIX set
+# SYSTEMDUNITDIR and UDEVRULESDIR (e.g. to /etc/systemd/system, /etc/udev/rules.d).
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+MANDIR ?= $(PREFIX)/share/man
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
+# install records what it created here; uninstall removes exactly that.
+MANIFEST ?= $(PREFIX)/share/mach/install-manifest
+# auto | dkms | kbuild | dkms-src | none (see packaging/install.sh).  auto:
+# DKMS when dkms is installed, else modules_install against KDIR; nothing
+# when staging into DESTDIR.
+MODULE_INSTALL ?= auto
+
+.PHONY: all module libmach selftests tools check run bench stress install uninstall \
+	install-check clean
 
 all: libmach selftests tools
 	@if [ -d "$(KDIR)" ]; then $(MAKE) module; \
@@ -45,19 +71,24 @@ dkms-check:
 bench: libmach
 	testing/bench.sh
 
-# Module into /lib/modules (or use DKMS: see README), library, headers,
-# pkg-config file, machd and its systemd unit.
-install: all
-	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) modules_install; \
-	else echo "note: no kernel tree at $(KDIR); module not installed"; fi
-	$(MAKE) -C libmach install
-	$(MAKE) -C tools install
+# Module (DKMS or modules_install), libmach (shared and static), its headers
+# and the UAPI header, mach.pc, machd and its systemd unit, lsmp when it is
+# built, the udev rule and the man pages.  packaging/install.sh does the work.
+INSTALL_ENV = DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' BINDIR='$(BINDIR)' \
+	SBINDIR='$(SBINDIR)' LIBDIR='$(LIBDIR)' INCLUDEDIR='$(INCLUDEDIR)' \
+	PKGCONFIGDIR='$(PKGCONFIGDIR)' MANDIR='$(MANDIR)' \
+	SYSTEMDUNITDIR='$(SYSTEMDUNITDIR)' UDEVRULESDIR='$(UDEVRULESDIR)' \
+	MANIFEST='$(MANIFEST)' MODULE_INSTALL='$(MODULE_INSTALL)' KDIR='$(KDIR)' \
+	KVER='$(KVER)' MAKE='$(MAKE)'
+
+install: libmach tools
+	@$(INSTALL_ENV) $(CURDIR)/packaging/install.sh install
 
 uninstall:
-	rm -f /lib/modules/$(shell uname -r)/updates/mach.ko \
-	      /lib/modules/$(shell uname -r)/extra/mach.ko
-	$(MAKE) -C libmach uninstall
-	$(MAKE) -C tools uninstall
+	@$(INSTALL_ENV) $(CURDIR)/packaging/install.sh uninstall
+
+install-check: libmach tools
+	testing/install-check.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null

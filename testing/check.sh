@@ -90,6 +90,20 @@ if [ -n "$dkms" ]; then
 	fi
 fi
 
+echo "==== host: make install ===="
+# install-check.sh prints "ok|fail|skip NAME" per part, in a staging directory.
+install_rc=0
+install_results=$("$TESTING_DIR/install-check.sh") || install_rc=$?
+if [ "$install_rc" -ne 0 ] && ! grep -q '^fail ' <<<"$install_results"; then
+	install_results+=$'\n'"fail install-check.sh stopped early (status $install_rc)"
+fi
+while read -r st name; do
+	case $st in
+	ok | fail) host_result "$st" "install: $name" ;;
+	skip) echo "SKIP [host] install: $name"; skipped=$((skipped + 1)) ;;
+	esac
+done <<<"$install_results"
+
 for k in $kernels; do
 	echo "==== $k ===="
 	out=$MACH_BUILD/$k
