@@ -32,8 +32,13 @@ static void self(void)
 		  "pid 0 (the kernel) is refused");
 	expect_kr(KERN_FAILURE, task_for_pid(mach_task_self(), 0x7ffffff0, &t),
 		  "no such process");
-	expect_kr(MACH_SEND_INVALID_DEST, task_for_pid(MACH_PORT_NULL, getpid(), &t),
-		  "no task port to ask with");
+	expect_kr(KERN_FAILURE, task_for_pid(MACH_PORT_NULL, getpid(), &t),
+		  "no task port to ask with (a trap: KERN_FAILURE, as XNU)");
+	expect_eq(MACH_PORT_NULL, t, "and no port");
+	pid = 0;
+	expect_kr(KERN_FAILURE, pid_for_task(mach_reply_port(), &pid),
+		  "pid_for_task of a port that is not a task's");
+	expect_eq(-1, pid, "pid -1, as XNU");
 }
 
 /* A child of ours (same credentials): we get its port and work in it. */

@@ -37,6 +37,9 @@ task_for_pid(mach_port_name_t target_tport, int pid, mach_port_name_t *t)
 	if (t == NULL)
 		return KERN_INVALID_ADDRESS;
 	kr = _mach_port_call(MACH_IOC_TASK_FOR_PID, &a);
+	/* a trap, not a MIG call: XNU says KERN_FAILURE for a bad task port */
+	if (kr == MACH_SEND_INVALID_DEST)
+		kr = KERN_FAILURE;
 	/* macOS leaves MACH_PORT_NULL in *t on failure. */
 	*t = kr == KERN_SUCCESS ? a.port : MACH_PORT_NULL;
 	return kr;
@@ -50,6 +53,9 @@ MACH_EXPORT kern_return_t pid_for_task(mach_port_name_t t, int *x)
 	if (x == NULL)
 		return KERN_INVALID_ADDRESS;
 	kr = _mach_port_call(MACH_IOC_PID_FOR_TASK, &a);
+	/* a trap, not a MIG call: XNU says KERN_FAILURE for a non-task port */
+	if (kr == MACH_SEND_INVALID_DEST)
+		kr = KERN_FAILURE;
 	/* macOS reports -1 when the name is not a task port. */
 	*x = kr == KERN_SUCCESS ? a.pid : -1;
 	return kr;
