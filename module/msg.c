@@ -227,14 +227,16 @@ static int mach_msg_copyout(struct mach_space *space,
 
 	u32 reply_bits = mach_msg_reply_bits(kmsg);
 
-	mutex_lock(&space->lock);
-	if (kmsg->reply == MACH_KPORT_DEAD)
+	if (kmsg->reply == MACH_KPORT_DEAD) {
 		reply_name = MACH_PORT_DEAD;
-	else if (kmsg->reply)
+	} else if (kmsg->reply) {
+		/* a reply (the server's side of an RPC) gets a name */
+		mutex_lock(&space->lock);
 		kr = mach_right_copyout(space, kmsg->reply, kmsg->reply_type,
 					&reply_name);
+		mutex_unlock(&space->lock);
+	}
 	kmsg->reply = NULL;
-	mutex_unlock(&space->lock);
 	if (kr != KERN_SUCCESS)
 		return mach_msg_receive_error(space, a, rcv,
 					      MACH_RCV_HEADER_ERROR |
