@@ -159,9 +159,18 @@ static int __init mach_init(void)
 	ret = mach_caches_init();
 	if (ret)
 		return ret;
+	ret = mach_ool_init();
+	if (ret)
+		goto err_caches;
 	ret = misc_register(&mach_misc);
 	if (ret)
-		mach_caches_exit();
+		goto err_ool;
+	return 0;
+
+err_ool:
+	mach_ool_exit();
+err_caches:
+	mach_caches_exit();
 	return ret;
 }
 
@@ -169,6 +178,7 @@ static void __exit mach_exit(void)
 {
 	misc_deregister(&mach_misc);
 	mach_host_exit();
+	mach_ool_exit();
 	mach_caches_exit();
 }
 
