@@ -622,6 +622,24 @@ static void mach_check(mach_msg_return_t mr, const char *what)
 }
 
 /*
+ * mach-ool-touch: the receiver reads one byte of every page of the region,
+ * as one that uses the data must; a region mapped without copying costs its
+ * page faults there rather than in mach_msg.
+ */
+static volatile unsigned char ool_sink;
+
+static void touch_pages(const unsigned char *p, size_t n)
+{
+	unsigned char x = 0;
+
+	for (size_t i = 0; i < n; i += 4096)
+		x ^= ((const volatile unsigned char *)p)[i];
+	if (n)
+		x ^= ((const volatile unsigned char *)p)[n - 1];
+	ool_sink = x;
+}
+
+/*
  * The server of every Mach row: receive, then answer each request and
  * receive the next one in a single mach_msg(SEND|RCV) call.
  */
@@ -640,6 +658,8 @@ static void mach_server(struct ctx *c)
 		if (h->msgh_bits & MACH_MSGH_BITS_COMPLEX) {
 			struct ool_msg *o = (struct ool_msg *)h;
 
+			if (!strcmp(c->m->name, "mach-ool-touch"))
+				touch_pages(o->ool.address, o->ool.size);
 			if (o->ool.size)
 				kr_check(vm_deallocate(mach_task_self(),
 						       (vm_address_t)o->ool.address, o->ool.size),
@@ -761,7 +781,7 @@ static const char *binder_path(void)
 #define END	SIZE_MAX
 static const size_t sz_all[] = { 0, 64, KIB, 4 * KIB, 64 * KIB, MIB, END };
 static const size_t sz_msgq[] = { 0, 64, KIB, 4 * KIB, 64 * KIB, END };
-static const size_t sz_ool[] = { 64 * KIB, MIB, END };
+static const size_t sz_ool[] = { 4 * KIB, 64 * KIB, MIB, END };
 static const size_t sz_pset[] = { 64, END };
 
 static const struct mech mechs[] = {
@@ -782,6 +802,8 @@ static const struct mech mechs[] = {
 	{ "mach-oneway", "1way", "Mach message stream (inline), per message", true,
 	  mach_setup, mach_server, mach_oneway_client, mach_stop, mach_teardown, sz_msgq },
 	{ "mach-ool", "rt", "Mach RPC carrying the payload as OOL memory (VIRTUAL_COPY)", true,
+	  mach_setup, mach_server, mach_ool_client, mach_stop, mach_teardown, sz_ool },
+	{ "mach-ool-touch", "rt", "mach-ool, and the server reads one byte of every page", true,
 	  mach_setup, mach_server, mach_ool_client, mach_stop, mach_teardown, sz_ool },
 	{ "mach-pset", "rt", "Mach RPC received through a port set of 1/100/10000 members", true,
 	  pset_setup, mach_server, mach_rpc_client, mach_stop, mach_teardown, sz_pset },

@@ -8,15 +8,13 @@
  * rights are then taken with the header's, all or nothing (kmsg_copyin.c).
  *
  * Receive: mach_desc_copyout() names the rights in the receiver's space and
- * gives it fresh anonymous mappings holding the OOL data and name arrays.
+ * gives it fresh private mappings holding the OOL data and name arrays.
  *
- * OOL memory is copied once at send (the snapshot Mach promises: later
- * writes by the sender never show) and once into the receiver's new
- * mapping; see docs/design.md for why and for the zero-copy plan.
+ * OOL memory regions live in ool.c: copied once at send (the snapshot Mach
+ * promises: later writes by the sender never show), mapped at receive.
  */
 
 #include <linux/mm.h>
-#include <linux/mman.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "desc.h"
@@ -24,8 +22,6 @@
 #include "port.h"
 #include "right.h"
 #include "space.h"
-
-unsigned int mach_max_ool = 256 << 20;
 
 /*
  * Descriptor fields sit at 4-byte alignment in the user layout; 64-bit ones
@@ -69,44 +65,10 @@ static void dsc_put64(u8 *p, u64 v)
 #define DSC_PORT_LEN	12
 #define DSC_LONG_LEN	16
 
-/* Is [addr, addr + len) all mapped?  Used to tell bad memory from big. */
-static bool mach_user_range_mapped(u64 addr, u64 len)
-{
-	struct mm_struct *mm = current->mm;
-	struct vm_area_struct *vma;
-	u64 end = addr + len;
-	bool ok = true;
-
-	mmap_read_lock(mm);
-	while (ok && addr < end) {
-		vma = find_vma(mm, addr);
-		ok = vma && vma->vm_start <= addr;
-		if (ok)
-			addr = vma->vm_end;
-	}
-	mmap_read_unlock(mm);
-	return ok;
-}
-
-/* Copy the OOL region the sender named into a kernel snapshot. */
+/* Snapshot the OOL region the sender named (ool.c). */
 static int mach_desc_snapshot_ool(struct mach_kdesc *d)
 {
-	if (!d->count)
-		return MACH_MSG_SUCCESS;
-	if (d->uaddr + d->count < d->uaddr ||
-	    !access_ok(u64_to_user_ptr(d->uaddr), d->count))
-		return MACH_SEND_INVALID_MEMORY;
-	/* our own bound, beyond XNU's: bad memory still reads as bad */
-	if (d->count > mach_max_ool)
-		return mach_user_range_mapped(d->uaddr, d->count) ?
-		       MACH_SEND_TOO_LARGE : MACH_SEND_INVALID_MEMORY;
-
-	d->ool = kvmalloc(d->count, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (!d->ool)
-		return MACH_SEND_NO_BUFFER;
-	if (copy_from_user(d->ool, u64_to_user_ptr(d->uaddr), d->count))
-		return MACH_SEND_INVALID_MEMORY;
-	return MACH_MSG_SUCCESS;
+	return mach_ool_create(&d->ool, d->uaddr, d->count);
 }
 
 /* Copy the names of an OOL port array. */
@@ -247,23 +209,6 @@ void mach_desc_sender_dealloc(struct mach_kmsg *kmsg)
 	}
 }
 
-/* A fresh private mapping of the receiver's holding 'len' bytes at 'off'. */
-static u64 mach_desc_map_out(const void *src, u64 len, u64 off)
-{
-	unsigned long addr;
-	u64 span = PAGE_ALIGN(off + len);
-
-	addr = vm_mmap(NULL, 0, span, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, 0);
-	if (IS_ERR_VALUE(addr))
-		return 0;
-	if (copy_to_user((void __user *)(addr + off), src, len)) {
-		vm_munmap(addr, span);
-		return 0;
-	}
-	return addr + off;
-}
-
 static u32 mach_desc_name_out(struct mach_space *space, struct mach_port *port,
 			      u32 type)
 {
@@ -319,11 +264,10 @@ int mach_desc_copyout(struct mach_space *space, struct mach_kmsg *kmsg)
 		if (d->type == MACH_MSG_PORT_DESCRIPTOR)
 			continue;
 		if (d->count && d->type == MACH_MSG_OOL_PORTS_DESCRIPTOR)
-			addr = mach_desc_map_out(d->names,
-						 (u64)d->count * sizeof(u32), 0);
+			addr = mach_user_map_copy(d->names,
+						  (u64)d->count * sizeof(u32), 0);
 		else if (d->count)
-			addr = mach_desc_map_out(d->ool, d->count,
-						 offset_in_page(d->uaddr));
+			addr = mach_ool_map(&d->ool);
 		if (d->count && !addr)
 			ret = MACH_RCV_BODY_ERROR | MACH_MSG_VM_SPACE;
 		dsc_put64(u + DSC_ADDR, addr);
@@ -359,7 +303,7 @@ void mach_desc_release(struct mach_kmsg *kmsg, struct list_head *deaths)
 						      deaths);
 		kvfree(d->ports);
 		kvfree(d->names);
-		kvfree(d->ool);
+		mach_ool_release(&d->ool);
 	}
 	kvfree(kmsg->desc);
 	kmsg->desc = NULL;

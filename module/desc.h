@@ -10,6 +10,7 @@
 
 #include <linux/err.h>
 #include <linux/types.h>
+#include "ool.h"
 
 struct list_head;
 struct mach_kmsg;
@@ -44,14 +45,12 @@ struct mach_kdesc {
 	struct mach_port *port;		/* port descriptor */
 	struct mach_port **ports;	/* OOL ports */
 	u32 *names;			/* OOL ports: names, until copyin */
-	void *ool;			/* OOL memory snapshot */
+	struct mach_ool ool;		/* OOL memory in flight */
 };
 
 /* XNU's bounds: rights per message, kernel memory a kept copy may pin */
 #define MACH_MSG_MAX_RIGHTS		16383
 #define MACH_MSG_MAX_KEPT_PHYSICAL	(7ULL << 20)
-
-extern unsigned int mach_max_ool;
 
 int mach_desc_parse(struct mach_kmsg *kmsg);
 void mach_desc_sender_dealloc(struct mach_kmsg *kmsg);

@@ -99,15 +99,14 @@ struct mach_kmsg *mach_kmsg_alloc_charged(struct mach_space *space, u32 size)
 	return kmsg;
 }
 
-/* Charge the out-of-line memory a parsed message holds to its sender. */
+/* Charge the memory a parsed message's OOL regions pin to its sender. */
 bool mach_kmsg_charge_ool(struct mach_kmsg *kmsg)
 {
 	u64 bytes = 0;
 	u32 i;
 
 	for (i = 0; i < kmsg->ndesc; i++)
-		if (kmsg->desc[i].ool)
-			bytes += kmsg->desc[i].count;
+		bytes += mach_ool_bytes(&kmsg->desc[i].ool);
 	if (!bytes || !kmsg->user)
 		return true;
 	if (!mach_user_charge_ool(kmsg->user, bytes))

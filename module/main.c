@@ -173,13 +173,20 @@ static int __init mach_init(void)
 	ret = mach_caches_init();
 	if (ret)
 		return ret;
+	ret = mach_ool_init();
+	if (ret)
+		goto err_caches;
 	ret = misc_register(&mach_misc);
-	if (ret) {
-		mach_caches_exit();
-		return ret;
-	}
+	if (ret)
+		goto err_ool;
 	mach_stats_debugfs_init();
 	return 0;
+
+err_ool:
+	mach_ool_exit();
+err_caches:
+	mach_caches_exit();
+	return ret;
 }
 
 static void __exit mach_exit(void)
@@ -187,6 +194,7 @@ static void __exit mach_exit(void)
 	mach_stats_debugfs_exit();
 	misc_deregister(&mach_misc);
 	mach_host_exit();
+	mach_ool_exit();
 	mach_caches_exit();
 }
 
