@@ -31,7 +31,7 @@
  * sets, queued messages and bytes) are back to their baseline.
  *
  * Size: MACH_MIX_MESSAGES messages (requests, replies and tokens), else
- * 100,000 (20,000 when MACH_TEST_KERNEL=debug; 1,000,000 when
+ * 100,000 (10,000 when MACH_TEST_KERNEL=debug; 1,000,000 when
  * MACH_STRESS=long).  MACH_MIX_SEED replays the choices of a run.
  */
 #include <pthread.h>
@@ -62,7 +62,7 @@
 #define IDLE_MS		15000	/* server: nothing more arrives, give up */
 
 #define DEFAULT_TOTAL	100000
-#define DEBUG_TOTAL	20000
+#define DEBUG_TOTAL	10000
 #define LONG_TOTAL	1000000
 
 #define ID_HELLO	0x4d580
