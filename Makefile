@@ -4,6 +4,7 @@
 #
 #   make            module (against KDIR), libmach, selftests, tools
 #   make check      full VM test matrix (debug 6.1, debug 6.12, stock 6.1)
+#   make stress     the stress programs' long forms in the debug 6.12 VM
 #   make run        show it working (host if it can load modules, else a VM)
 #   make install    install module, headers, library, tools, man pages
 #   make uninstall  remove what make install put there
@@ -60,6 +61,11 @@ tools: libmach
 check:
 	testing/check.sh $(if $(KERNELS),--kernels "$(KERNELS)") \
 		$(if $(EXTRA_TESTS),--extra-tests "$(abspath $(EXTRA_TESTS))")
+
+# The long forms of stress_mix, stress_ipc, fault_storm and fuzz_ipc on the
+# debug kernel (KERNELS= picks others); see README.
+stress: libmach
+	testing/check.sh --stress $(if $(KERNELS),--kernels "$(KERNELS)")
 
 run:
 	testing/run.sh

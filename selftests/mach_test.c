@@ -286,6 +286,11 @@ static void mt_reap_leftovers(pid_t pgid)
 static int mt_run_one(const struct mt_case *c)
 {
 	unsigned int secs = c->timeout_s ? c->timeout_s : MT_DEFAULT_TIMEOUT;
+	const char *scale = getenv("MACH_TEST_TIMEOUT_SCALE");
+
+	/* long runs (make stress) give every case more time */
+	if (scale && strtoul(scale, NULL, 10) > 1)
+		secs *= (unsigned int)strtoul(scale, NULL, 10);
 	pid_t pid = mt_fork();
 	int code;
 

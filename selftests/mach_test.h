@@ -23,6 +23,7 @@
 
 #define MT_EXIT_SKIP		4	/* kselftest's "skip" exit code */
 #define MT_DEFAULT_TIMEOUT	120	/* seconds per case */
+/* MACH_TEST_TIMEOUT_SCALE=N in the environment multiplies every case's time. */
 
 struct mt_case {
 	const char *name;

@@ -50,11 +50,13 @@ for t in $list; do
 	# The exit status travels through a file: a pipeline's status is sed's.
 	# SIGTERM first so the program can kill its case processes; KILL later.
 	rm -f "$tmp/rc"
+	t0=$(date +%s)
 	{
 		timeout -s TERM -k 10 "$limit" "./$t" </dev/null 2>&1
 		echo $? > "$tmp/rc"
 	} | sed 's/^/    /'
 	rc=$(cat "$tmp/rc" 2>/dev/null)
+	echo "    # $t: $(($(date +%s) - t0)) s"
 	case "$rc" in
 	0)
 		echo "ok $k $t"

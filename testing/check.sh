@@ -2,10 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # check.sh [--kernels LIST] [--extra-tests DIR] [--vm-timeout SECS]
-#          [--test-timeout SECS] [--icount] [--no-dkms]
+#          [--test-timeout SECS] [--icount] [--no-dkms] [--stress]
 #
 # --test-timeout: seconds per extra test (default 120) and per selftest (default:
 # run_tests.sh's own); --vm-timeout: seconds per VM run (default 1200).
+#
+# --stress (`make stress`): only the stress programs (stress_mix, stress_ipc,
+# fault_storm, fuzz_ipc), in their long forms, on debug-6.12 unless --kernels
+# says otherwise, without the DKMS check; 4 h per program, VM timeout 5 h.
+# The guest's sizes (guest/init.sh) can be overridden with MACH_MIX_MESSAGES,
+# MACH_STRESS_MESSAGES, MACH_FUZZ_CALLS and MACH_STORM_ROUNDS.
 #
 # The whole test matrix (`make check`): build libmach and the selftests, build
 # mach.ko for each kernel, boot each kernel under QEMU with them, and count the
@@ -20,8 +26,8 @@ set -euo pipefail
 # shellcheck source=testing/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-kernels=${MACH_KERNELS:-debug-6.1 debug-6.12 stock-6.1}
-extra_dir='' vm_timeout=${MACH_VM_TIMEOUT:-1200} test_timeout=${MACH_TEST_TIMEOUT:-} dkms=1
+kernels=${MACH_KERNELS:-}
+extra_dir='' vm_timeout=${MACH_VM_TIMEOUT:-} test_timeout=${MACH_TEST_TIMEOUT:-} dkms=1 stress=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernels) kernels=$2; shift ;;
@@ -30,11 +36,16 @@ while [ $# -gt 0 ]; do
 	--test-timeout) test_timeout=$2; shift ;;
 	--icount) export MACH_ICOUNT=1 ;;
 	--no-dkms) dkms= ;;
+	--stress) stress=1 ;;
 	-h | --help) awk 'NR > 3 && /^#/ { sub(/^# ?/, ""); print; next } NR > 3 { exit }' "$0"; exit 0 ;;
 	*) die "unknown option $1 (see --help)" ;;
 	esac
 	shift
 done
+if [ -n "$stress" ]; then
+	kernels=${kernels:-debug-6.12} vm_timeout=${vm_timeout:-18000} dkms=
+fi
+kernels=${kernels:-debug-6.1 debug-6.12 stock-6.1} vm_timeout=${vm_timeout:-1200}
 kernels=${kernels//,/ }
 for k in $kernels; do
 	case $k in debug-6.1 | debug-6.12 | stock-6.1) ;; *) die "unknown kernel '$k'" ;; esac
@@ -127,7 +138,8 @@ for k in $kernels; do
 	t2=$SECONDS
 	"$TESTING_DIR/initramfs.sh" "$out/initramfs.cpio.gz" --module "$ko" --kind "$kind" \
 		${selftests:+--selftests "$selftests"} ${extra:+--extra "$extra"} \
-		${test_timeout:+--test-timeout "$test_timeout"} ${machd:+--machd "$machd"}
+		${test_timeout:+--test-timeout "$test_timeout"} ${machd:+--machd "$machd"} \
+		${stress:+--stress}
 	echo "booting $k (console: $out/console.log)"
 	rm -f "$out/console.log" "$out/results.log"
 	vmstatus=0

@@ -3,7 +3,11 @@
 #
 # initramfs.sh OUT --module KO --kind debug|stock [--mode check|run]
 #              [--selftests DIR] [--extra DIR] [--test-timeout SECS]
-#              [--machd PATH]
+#              [--machd PATH] [--stress]
+#
+# --stress: the guest runs only the stress programs, in their long forms
+# (guest/init.sh); MACH_MIX_MESSAGES, MACH_STRESS_MESSAGES, MACH_FUZZ_CALLS
+# and MACH_STORM_ROUNDS from our environment override their sizes.
 #
 # --test-timeout applies to each extra test (default 120 s) and, when given, to
 # each selftest (else selftests/run_tests.sh keeps its own default).
@@ -15,7 +19,7 @@ set -euo pipefail
 # shellcheck source=testing/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-ko='' kind='' mode=check selftests='' extra='' test_timeout=120 selftest_timeout='' machd=''
+ko='' kind='' mode=check selftests='' extra='' test_timeout=120 selftest_timeout='' machd='' stress=0
 out=${1:?usage: $0 OUT --module KO --kind debug|stock ...}
 shift
 while [ $# -gt 0 ]; do
@@ -27,6 +31,7 @@ while [ $# -gt 0 ]; do
 	--extra) extra=$2 ;;
 	--test-timeout) test_timeout=$2 selftest_timeout=$2 ;;
 	--machd) machd=$2 ;;
+	--stress) stress=1; shift; continue ;;
 	*) die "unknown option $1" ;;
 	esac
 	shift 2
@@ -73,6 +78,11 @@ EXPECT_KUNIT=$expect_kunit
 TEST_TIMEOUT=$test_timeout
 SELFTEST_TIMEOUT=$selftest_timeout
 INSMOD_TIMEOUT=${MACH_INSMOD_TIMEOUT:-600}
+STRESS=$stress
+MIX_MESSAGES=${MACH_MIX_MESSAGES:-}
+STRESS_MESSAGES=${MACH_STRESS_MESSAGES:-}
+FUZZ_CALLS=${MACH_FUZZ_CALLS:-}
+STORM_ROUNDS=${MACH_STORM_ROUNDS:-}
 CONF
 
 (cd "$stage" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1) >"$out.tmp"

@@ -10,7 +10,9 @@
 # print goes to ttyS1 with "@@MACH ..." markers, so the host can parse results
 # without kernel messages cut into them, and look for kernel splats in a log
 # that holds nothing else.  /harness.conf sets MODE, KIND, EXPECT_KUNIT,
-# TEST_TIMEOUT, SELFTEST_TIMEOUT and INSMOD_TIMEOUT.
+# TEST_TIMEOUT, SELFTEST_TIMEOUT, INSMOD_TIMEOUT, and for make stress STRESS=1
+# and the optional sizes MIX_MESSAGES, STRESS_MESSAGES, FUZZ_CALLS and
+# STORM_ROUNDS.
 
 /bin/busybox mkdir -p /proc /sys /dev /tmp /bin /sbin /usr/bin /usr/sbin
 # initramfs.sh packs a `mktemp -d` directory, mode 0700, and cpio gives its
@@ -249,6 +251,27 @@ start_machd
 # Lets a test scale itself down on a debug kernel (KASAN and lockdep make
 # everything about 4 times slower under emulation).
 export MACH_TEST_KERNEL="$KIND"
+
+# make stress (STRESS=1): only the stress programs, in their long forms.
+# fuzz_ipc makes at least 2.5 x MACH_FUZZ_CALLS calls (MACH_FUZZ_CALLS in
+# each of its one-thread and four-thread cases, half as many in the fork-kill
+# case, plus what its destroyer and blocker threads do meanwhile).
+if [ "${STRESS:-0}" = 1 ] && [ -f /selftests/TESTS ]; then
+	export MACH_STRESS=long
+	export MACH_MIX_MESSAGES=${MIX_MESSAGES:-1000000}
+	export MACH_STRESS_MESSAGES=${STRESS_MESSAGES:-500000}
+	export MACH_FUZZ_CALLS=${FUZZ_CALLS:-400000}
+	[ -z "$STORM_ROUNDS" ] || export MACH_STORM_ROUNDS="$STORM_ROUNDS"
+	export MACH_TEST_TIMEOUT_SCALE=20
+	SELFTEST_TIMEOUT=${SELFTEST_TIMEOUT:-14400}
+	grep -xE 'stress_mix|stress_ipc|fault_storm|fuzz_ipc' /selftests/TESTS >/tmp/stress.tests
+	cp /tmp/stress.tests /selftests/TESTS
+	line="stress: MACH_MIX_MESSAGES=$MACH_MIX_MESSAGES"
+	line="$line MACH_STRESS_MESSAGES=$MACH_STRESS_MESSAGES MACH_FUZZ_CALLS=$MACH_FUZZ_CALLS"
+	line="$line MACH_STORM_ROUNDS=${MACH_STORM_ROUNDS:-40}, $SELFTEST_TIMEOUT s per program"
+	echo "$line"
+	[ -z "$echo_console" ] || echo "# $line" >&3
+fi
 
 if [ -f /selftests/TESTS ]; then
 	mark "SELFTESTS-BEGIN $(grep -c . /selftests/TESTS)"
