@@ -3,6 +3,7 @@
  * Port objects: allocation, right accounting and death.
  */
 
+#include <linux/atomic.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include "desc.h"
@@ -14,6 +15,7 @@
 #include "stats.h"
 
 static struct kmem_cache *mach_port_cache;
+static atomic64_t mach_port_ids;
 
 int mach_port_init_cache(void)
 {
@@ -39,6 +41,7 @@ struct mach_port *mach_port_alloc(void)
 		return NULL;
 	mach_stat_inc(MACH_STAT_PORTS);
 	kref_init(&port->ref);
+	port->id = atomic64_inc_return(&mach_port_ids);
 	spin_lock_init(&port->lock);
 	port->active = true;
 	port->qlimit = MACH_PORT_QLIMIT_DEFAULT;
