@@ -20,6 +20,7 @@
 #include "desc.h"
 #include "kmsg.h"
 #include "msg.h"
+#include "netlink.h"
 #include "port.h"
 #include "port_ops.h"
 #include "space.h"
@@ -173,8 +174,14 @@ static int __init mach_init(void)
 	ret = mach_caches_init();
 	if (ret)
 		return ret;
+	ret = mach_netlink_init();
+	if (ret) {
+		mach_caches_exit();
+		return ret;
+	}
 	ret = misc_register(&mach_misc);
 	if (ret) {
+		mach_netlink_exit();
 		mach_caches_exit();
 		return ret;
 	}
@@ -186,6 +193,7 @@ static void __exit mach_exit(void)
 {
 	mach_stats_debugfs_exit();
 	misc_deregister(&mach_misc);
+	mach_netlink_exit();
 	mach_host_exit();
 	mach_caches_exit();
 }
