@@ -65,8 +65,9 @@ else
 	host_result fail "build libmach, tools and selftests"
 fi
 
-machd=
+machd= lsmp=
 [ ! -x "$MACH_BUILD/tools/machd" ] || machd=$MACH_BUILD/tools/machd
+[ ! -x "$MACH_BUILD/tools/lsmp" ] || lsmp=$MACH_BUILD/tools/lsmp
 
 extra=
 if [ -n "$extra_dir" ]; then
@@ -113,7 +114,8 @@ for k in $kernels; do
 	t2=$SECONDS
 	"$TESTING_DIR/initramfs.sh" "$out/initramfs.cpio.gz" --module "$ko" --kind "$kind" \
 		${selftests:+--selftests "$selftests"} ${extra:+--extra "$extra"} \
-		${test_timeout:+--test-timeout "$test_timeout"} ${machd:+--machd "$machd"}
+		${test_timeout:+--test-timeout "$test_timeout"} ${machd:+--machd "$machd"} \
+		${lsmp:+--lsmp "$lsmp"}
 	echo "booting $k (console: $out/console.log)"
 	rm -f "$out/console.log" "$out/results.log"
 	vmstatus=0

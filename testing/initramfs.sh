@@ -3,19 +3,20 @@
 #
 # initramfs.sh OUT --module KO --kind debug|stock [--mode check|run]
 #              [--selftests DIR] [--extra DIR] [--test-timeout SECS]
-#              [--machd PATH]
+#              [--machd PATH] [--lsmp PATH]
 #
 # --test-timeout applies to each extra test (default 120 s) and, when given, to
 # each selftest (else selftests/run_tests.sh keeps its own default).
 #
 # Build the gzip'd initramfs that a test VM boots: busybox-static, the init of
 # guest/init.sh, mach.ko, the selftests (DIR as made by build-user.sh) and the
-# extra tests (DIR as made by build-extra.sh).
+# extra tests (DIR as made by build-extra.sh), machd, and lsmp as /usr/bin/lsmp
+# with the shared libraries it links (Debian has no static libmnl).
 set -euo pipefail
 # shellcheck source=testing/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-ko='' kind='' mode=check selftests='' extra='' test_timeout=120 selftest_timeout='' machd=''
+ko='' kind='' mode=check selftests='' extra='' test_timeout=120 selftest_timeout='' machd='' lsmp=''
 out=${1:?usage: $0 OUT --module KO --kind debug|stock ...}
 shift
 while [ $# -gt 0 ]; do
@@ -27,6 +28,7 @@ while [ $# -gt 0 ]; do
 	--extra) extra=$2 ;;
 	--test-timeout) test_timeout=$2 selftest_timeout=$2 ;;
 	--machd) machd=$2 ;;
+	--lsmp) lsmp=$2 ;;
 	*) die "unknown option $1" ;;
 	esac
 	shift 2
@@ -65,6 +67,15 @@ fi
 if [ -n "$machd" ]; then
 	mkdir -p "$stage/usr/sbin"
 	cp "$machd" "$stage/usr/sbin/machd"
+fi
+if [ -n "$lsmp" ]; then
+	mkdir -p "$stage/usr/bin"
+	cp "$lsmp" "$stage/usr/bin/lsmp"
+	# a dynamic lsmp: its loader and libraries, at the paths it expects
+	for lib in $(ldd "$lsmp" 2>/dev/null | grep -o '/[^ ]*'); do
+		mkdir -p "$stage$(dirname "$lib")"
+		cp -L "$lib" "$stage$lib"
+	done
 fi
 cat >"$stage/harness.conf" <<CONF
 MODE=$mode
