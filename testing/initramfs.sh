@@ -43,6 +43,9 @@ file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' ||
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
+# The guest's / is this directory: mktemp made it 0700, which would keep every
+# user but root from reaching /dev/mach or the tests.
+chmod 755 "$stage"
 mkdir -p "$stage"/{bin,dev,etc,proc,sys,tmp,root}
 cp /bin/busybox "$stage/bin/busybox"
 cp "$TESTING_DIR/guest/init.sh" "$stage/init"
