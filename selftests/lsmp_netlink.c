@@ -644,7 +644,7 @@ static void pagination(void)
 	open_family(&nl);
 	add_dead_names(n);
 	assert_eq(0, dump_entries(&nl, getpid(), &t), "dump");
-	expect_true(nl.recvs > 4, "in many replies");
+	expect_true(nl.recvs > 1, "in several replies");
 	expect_true(t.ordered, "each index once, in order");
 	expect_eq(mu_names_count(), t.n, "every name");
 	mt_diag("%zu names in %u replies", t.n, nl.recvs);

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -407,6 +408,8 @@ static void json_output(void)
 	size_t i;
 
 	need_lsmp();
+	/* a comm no JSON writer may copy blindly: quote, backslash, control, not UTF-8 */
+	assert_eq(0, prctl(PR_SET_NAME, "\xff\"q\\\n\x01z\xc3\xa9"), "set our comm");
 	/* something of each kind in our space */
 	port = mu_port_send();
 	set = nu_pset();
@@ -415,6 +418,10 @@ static void json_output(void)
 
 	v = lsmp_pid_json(getpid());
 	check_proc(v, false);
+	x = json_get(v, "comm");
+	expect_true(x && x->type == JV_STRING &&
+		    !strcmp(x->s, "\xef\xbf\xbd\"q\\\n\x01z\xc3\xa9"),
+		    "comm escaped, its stray byte as U+FFFD");
 	json_free(v);
 
 	v = lsmp_json("-a", NULL);
