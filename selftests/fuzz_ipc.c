@@ -208,7 +208,8 @@ static void *watchdog(void *arg)
 		for (int t = 0; t < MAX_THREADS; t++) {
 			uint64_t s = hb_start[t];
 
-			if (s && now - s > HANG_MS) {
+			/* s may be newer than now: the op began after we read the clock */
+			if (s && now > s && now - s > HANG_MS) {
 				mt_diag("WATCHDOG: thread %d stuck %llu ms in %s (seed %llu)",
 					t, (unsigned long long)(now - s),
 					hb_op[t], seed);
