@@ -55,6 +55,7 @@ selftests: libmach
 
 tools: libmach
 	$(MAKE) -C tools
+	$(MAKE) -C tools/lsmp
 
 # KERNELS="debug-6.1 stock-6.1" picks part of the matrix; EXTRA_TESTS=DIR adds
 # programs written as ordinary macOS Mach code (see testing/README.md).
@@ -101,3 +102,4 @@ clean:
 	$(MAKE) -C libmach clean
 	$(MAKE) -C selftests clean
 	$(MAKE) -C tools clean
+	$(MAKE) -C tools/lsmp clean

@@ -20,6 +20,7 @@
 #include "desc.h"
 #include "kmsg.h"
 #include "msg.h"
+#include "netlink.h"
 #include "port.h"
 #include "port_ops.h"
 #include "space.h"
@@ -176,12 +177,17 @@ static int __init mach_init(void)
 	ret = mach_ool_init();
 	if (ret)
 		goto err_caches;
-	ret = misc_register(&mach_misc);
+	ret = mach_netlink_init();
 	if (ret)
 		goto err_ool;
+	ret = misc_register(&mach_misc);
+	if (ret)
+		goto err_netlink;
 	mach_stats_debugfs_init();
 	return 0;
 
+err_netlink:
+	mach_netlink_exit();
 err_ool:
 	mach_ool_exit();
 err_caches:
@@ -193,6 +199,7 @@ static void __exit mach_exit(void)
 {
 	mach_stats_debugfs_exit();
 	misc_deregister(&mach_misc);
+	mach_netlink_exit();
 	mach_host_exit();
 	mach_ool_exit();
 	mach_caches_exit();

@@ -3,6 +3,7 @@
  * Port objects: allocation, right accounting and death.
  */
 
+#include <linux/atomic.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include "desc.h"
@@ -15,6 +16,7 @@
 #include "stats.h"
 
 static struct kmem_cache *mach_port_cache;
+static atomic64_t mach_port_ids;
 
 int mach_port_init_cache(void)
 {
@@ -41,6 +43,7 @@ struct mach_port *mach_port_alloc(void)
 	mach_stat_inc(MACH_STAT_PORTS);
 	trace_mach_port_create(port);
 	kref_init(&port->ref);
+	port->id = atomic64_inc_return(&mach_port_ids);
 	spin_lock_init(&port->lock);
 	port->active = true;
 	port->qlimit = MACH_PORT_QLIMIT_DEFAULT;

@@ -31,6 +31,7 @@ enum mach_kobject_type {
 
 struct mach_port {
 	struct kref ref;
+	u64 id;				/* identity for introspection; fixed */
 	spinlock_t lock;		/* protects all that follows */
 
 	bool active;			/* false once the receive right died */

@@ -82,6 +82,7 @@ static int mach_alloc_right(struct mach_space *space, u32 right, u32 *name,
 	} else if (pset) {
 		entry->type = MACH_PORT_TYPE_PORT_SET;
 		entry->object = pset;
+		pset->name = entry->name;
 	} else {
 		entry->type = MACH_PORT_TYPE_DEAD_NAME;
 		entry->urefs = 1;

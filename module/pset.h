@@ -27,6 +27,7 @@ struct mach_space;
 
 struct mach_pset {
 	struct kref ref;
+	u32 name;			/* its name in its space; fixed */
 	spinlock_t lock;		/* see above */
 	bool active;
 	struct list_head members;	/* struct mach_pset_link.set_node */

@@ -3,6 +3,7 @@
  * IPC spaces: name table, reverse map, registry of spaces by process.
  */
 
+#include <linux/atomic.h>
 #include <linux/pid.h>
 #include <linux/rhashtable.h>
 #include <linux/sched.h>
@@ -26,6 +27,7 @@ static struct kmem_cache *mach_entry_cache;
 
 static DEFINE_MUTEX(mach_registry_lock);
 static LIST_HEAD(mach_registry);
+static atomic64_t mach_space_serial;
 
 static const struct rhashtable_params mach_rev_params = {
 	.key_len = sizeof(void *),
@@ -251,6 +253,7 @@ struct mach_space *mach_space_create(void)
 	INIT_LIST_HEAD(&space->registry_link);
 	space->next_index = 1;
 	space->active = true;
+	space->serial = atomic64_inc_return(&mach_space_serial);
 	if (rhashtable_init(&space->rev, &mach_rev_params))
 		goto err_free;
 	mach_stat_inc(MACH_STAT_SPACES);
@@ -361,4 +364,15 @@ struct mach_space *mach_registry_find(struct pid *tgid)
 	}
 	mutex_unlock(&mach_registry_lock);
 	return found;
+}
+
+void mach_registry_walk(void (*fn)(struct mach_space *space, void *arg),
+			void *arg)
+{
+	struct mach_space *space;
+
+	mutex_lock(&mach_registry_lock);
+	list_for_each_entry(space, &mach_registry, registry_link)
+		fn(space, arg);
+	mutex_unlock(&mach_registry_lock);
 }

@@ -61,6 +61,7 @@ struct mach_space {
 	struct mach_port *special[TASK_MAX_SPECIAL_PORT + 1];
 
 	struct list_head registry_link;
+	u64 serial;			/* order of creation, from 1 */
 };
 
 extern unsigned int mach_max_names;
@@ -78,6 +79,12 @@ void mach_space_put(struct mach_space *space);
 void mach_registry_add(struct mach_space *space);
 void mach_registry_del(struct mach_space *space);
 struct mach_space *mach_registry_find(struct pid *tgid);
+/*
+ * Call fn on every registered space under the registry lock (fn may take a
+ * reference; it must not sleep or take a space lock).
+ */
+void mach_registry_walk(void (*fn)(struct mach_space *space, void *arg),
+			void *arg);
 
 /* Name table; all require space->lock. */
 struct mach_entry *mach_entry_lookup(struct mach_space *space, u32 name);

@@ -209,8 +209,16 @@ int mach_task_set_special(struct mach_space *caller, struct mach_space *task,
 	return KERN_SUCCESS;
 }
 
+/* A capability over 'ns', of the caller or of whoever opened 'file'. */
+static bool mach_capable(struct file *file, struct user_namespace *ns, int cap)
+{
+	return file ? file_ns_capable(file, ns, cap) : ns_capable(ns, cap);
+}
+
 /*
- * May the caller control 'target' as a debugger would?  The module cannot
+ * May the holder of credentials 'me' control 'target' as a debugger would?
+ * 'file' non-NULL: the capabilities are those of whoever opened it (as
+ * netlink judges a socket), else the caller's.  The module cannot
  * call ptrace_may_access() (not exported), so it applies the credential
  * rules of a PTRACE_MODE_ATTACH_REALCREDS check itself:
  *
@@ -226,23 +234,23 @@ int mach_task_set_special(struct mach_space *caller, struct mach_space *task,
  *    joined the namespace from outside.  A target without an mm (exiting)
  *    needs CAP_SYS_PTRACE in the initial namespace.
  *
- * LSMs (Yama's ptrace_scope) are not asked; see docs/security.md.
+ * LSMs (Yama's ptrace_scope) are not asked; see docs/security.md.  The
+ * caller's own process is the caller's business (mach_may_control).
  */
-static bool mach_may_control(struct task_struct *target)
+bool mach_cred_may_control(const struct cred *me, struct file *file,
+			   struct task_struct *target)
 {
-	const struct cred *me = current_cred(), *tcred;
+	const struct cred *tcred;
 	struct user_namespace *mm_ns = &init_user_ns;
 	struct mm_struct *mm;
 	bool ok, dumpable = false;
 
-	if (same_thread_group(target, current))
-		return true;
 	rcu_read_lock();
 	tcred = __task_cred(target);
 	ok = (uid_eq(me->uid, tcred->euid) && uid_eq(me->uid, tcred->suid) &&
 	      uid_eq(me->uid, tcred->uid) && gid_eq(me->gid, tcred->egid) &&
 	      gid_eq(me->gid, tcred->sgid) && gid_eq(me->gid, tcred->gid)) ||
-	     ns_capable(tcred->user_ns, CAP_SYS_PTRACE);
+	     mach_capable(file, tcred->user_ns, CAP_SYS_PTRACE);
 	rcu_read_unlock();
 	if (!ok)
 		return false;
@@ -261,9 +269,15 @@ static bool mach_may_control(struct task_struct *target)
 	}
 	get_user_ns(mm_ns);
 	task_unlock(target);
-	ok = dumpable || ns_capable(mm_ns, CAP_SYS_PTRACE);
+	ok = dumpable || mach_capable(file, mm_ns, CAP_SYS_PTRACE);
 	put_user_ns(mm_ns);
 	return ok;
+}
+
+static bool mach_may_control(struct task_struct *target)
+{
+	return same_thread_group(target, current) ||
+	       mach_cred_may_control(current_cred(), NULL, target);
 }
 
 /*

@@ -1,14 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# build-user.sh: build libmach, the tools (machd) and the selftests on the host.
+# build-user.sh: build libmach, the tools (machd, lsmp) and the selftests on the host.
 #
 # The selftests are linked statically so the guest needs no libraries.
 # Contract with selftests/Makefile: `make -C selftests OUTPUT=DIR` puts the test
 # executables in DIR and lists them, one name a line, in DIR/TESTS;
 # selftests/run_tests.sh is the in-guest runner (copied into DIR here).
 # Prints the selftest output directory (empty if there are no selftests yet);
-# machd, if built, is copied to $MACH_BUILD/tools/machd.
+# machd and lsmp, if built, are copied to $MACH_BUILD/tools/.
 set -euo pipefail
 # shellcheck source=testing/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -42,6 +42,10 @@ if [ -f "$REPO_DIR/tools/Makefile" ]; then
 	if [ -x "$REPO_DIR/tools/machd" ]; then
 		mkdir -p "$MACH_BUILD/tools"
 		cp "$REPO_DIR/tools/machd" "$MACH_BUILD/tools/machd"
+	fi
+	if [ -x "$REPO_DIR/tools/lsmp/lsmp" ]; then
+		mkdir -p "$MACH_BUILD/tools"
+		cp "$REPO_DIR/tools/lsmp/lsmp" "$MACH_BUILD/tools/lsmp"
 	fi
 else
 	say "NOTE: tools/Makefile does not exist yet: no machd in the guest"

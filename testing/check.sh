@@ -76,8 +76,9 @@ else
 	host_result fail "build libmach, tools and selftests"
 fi
 
-machd=
+machd= lsmp=
 [ ! -x "$MACH_BUILD/tools/machd" ] || machd=$MACH_BUILD/tools/machd
+[ ! -x "$MACH_BUILD/tools/lsmp" ] || lsmp=$MACH_BUILD/tools/lsmp
 
 extra=
 if [ -n "$extra_dir" ]; then
@@ -139,7 +140,7 @@ for k in $kernels; do
 	"$TESTING_DIR/initramfs.sh" "$out/initramfs.cpio.gz" --module "$ko" --kind "$kind" \
 		${selftests:+--selftests "$selftests"} ${extra:+--extra "$extra"} \
 		${test_timeout:+--test-timeout "$test_timeout"} ${machd:+--machd "$machd"} \
-		${stress:+--stress}
+		${stress:+--stress} ${lsmp:+--lsmp "$lsmp"}
 	echo "booting $k (console: $out/console.log)"
 	rm -f "$out/console.log" "$out/results.log"
 	vmstatus=0

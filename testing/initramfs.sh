@@ -3,7 +3,7 @@
 #
 # initramfs.sh OUT --module KO --kind debug|stock [--mode check|run]
 #              [--selftests DIR] [--extra DIR] [--test-timeout SECS]
-#              [--machd PATH] [--stress]
+#              [--machd PATH] [--lsmp PATH] [--stress]
 #
 # --stress: the guest runs only the stress programs, in their long forms
 # (guest/init.sh); MACH_MIX_MESSAGES, MACH_STRESS_MESSAGES, MACH_FUZZ_CALLS
@@ -14,12 +14,13 @@
 #
 # Build the gzip'd initramfs that a test VM boots: busybox-static, the init of
 # guest/init.sh, mach.ko, the selftests (DIR as made by build-user.sh) and the
-# extra tests (DIR as made by build-extra.sh).
+# extra tests (DIR as made by build-extra.sh), machd, and lsmp as /usr/bin/lsmp
+# with the shared libraries it links (Debian has no static libmnl).
 set -euo pipefail
 # shellcheck source=testing/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-ko='' kind='' mode=check selftests='' extra='' test_timeout=120 selftest_timeout='' machd='' stress=0
+ko='' kind='' mode=check selftests='' extra='' test_timeout=120 selftest_timeout='' machd='' lsmp='' stress=0
 out=${1:?usage: $0 OUT --module KO --kind debug|stock ...}
 shift
 while [ $# -gt 0 ]; do
@@ -32,6 +33,7 @@ while [ $# -gt 0 ]; do
 	--test-timeout) test_timeout=$2 selftest_timeout=$2 ;;
 	--machd) machd=$2 ;;
 	--stress) stress=1; shift; continue ;;
+	--lsmp) lsmp=$2 ;;
 	*) die "unknown option $1" ;;
 	esac
 	shift 2
@@ -46,6 +48,9 @@ file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' ||
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
+# The guest's / is this directory: mktemp made it 0700, which would keep every
+# user but root from reaching /dev/mach or the tests.
+chmod 755 "$stage"
 mkdir -p "$stage"/{bin,dev,etc,proc,sys,tmp,root}
 cp /bin/busybox "$stage/bin/busybox"
 cp "$TESTING_DIR/guest/init.sh" "$stage/init"
@@ -70,6 +75,15 @@ fi
 if [ -n "$machd" ]; then
 	mkdir -p "$stage/usr/sbin"
 	cp "$machd" "$stage/usr/sbin/machd"
+fi
+if [ -n "$lsmp" ]; then
+	mkdir -p "$stage/usr/bin"
+	cp "$lsmp" "$stage/usr/bin/lsmp"
+	# a dynamic lsmp: its loader and libraries, at the paths it expects
+	for lib in $(ldd "$lsmp" 2>/dev/null | grep -o '/[^ ]*'); do
+		mkdir -p "$stage$(dirname "$lib")"
+		cp -L "$lib" "$stage$lib"
+	done
 fi
 cat >"$stage/harness.conf" <<CONF
 MODE=$mode
