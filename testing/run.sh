@@ -57,8 +57,11 @@ ko=$("$TESTING_DIR/build-module.sh" "$kernel")
 out=$MACH_BUILD/$kernel
 machd=
 [ ! -x "$MACH_BUILD/tools/machd" ] || machd=$MACH_BUILD/tools/machd
+lsmp=
+[ ! -x "$MACH_BUILD/tools/lsmp" ] || lsmp=$MACH_BUILD/tools/lsmp
 "$TESTING_DIR/initramfs.sh" "$out/initramfs-run.cpio.gz" --module "$ko" --kind "$kind" \
-	--mode run ${selftests:+--selftests "$selftests"} ${machd:+--machd "$machd"}
+	--mode run ${selftests:+--selftests "$selftests"} ${machd:+--machd "$machd"} \
+	${lsmp:+--lsmp "$lsmp"}
 echo "Booting (kernel messages below warning level are hidden) ..."
 MACH_APPEND="quiet ${MACH_APPEND:-}" MACH_VM_TIMEOUT=${MACH_VM_TIMEOUT:-600} \
 	"$TESTING_DIR/vm.sh" "$image" "$out/initramfs-run.cpio.gz" -

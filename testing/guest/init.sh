@@ -171,6 +171,14 @@ if [ "$MODE" = run ]; then
 	else
 		echo '(no demo programs or selftests built yet)'
 	fi
+	if [ -x /usr/bin/lsmp ]; then
+		# what the module holds now: machd's name table, and the totals
+		echo
+		echo '$ lsmp -a     # every process'"'"'s Mach ports (generic netlink)'
+		lsmp -a
+		echo '$ lsmp -s'
+		lsmp -s
+	fi
 	echo
 	[ ! -f /run/machd.pid ] || { echo '$ kill $(cat /run/machd.pid)'; stop_machd; }
 	echo '$ rmmod mach'
