@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * vm_allocate and friends over mmap/munmap.  Only the caller's own task
- * can be targeted: Linux gives no way to map into another process, so any
+ * vm_allocate and friends over mmap/munmap (vm_ops.c has the rest).  Only
+ * the caller's own task can be allocated in: Linux gives no way to map into another process, so any
  * other name gets MACH_SEND_INVALID_DEST, what macOS says for a name that
  * is not a usable task port.  (Without /dev/mach, mach_task_self() is
  * MACH_PORT_NULL and that name is accepted, so MIG's OOL memory still works.)
@@ -91,6 +91,8 @@ static kern_return_t vm_alloc(uint64_t *addr, uint64_t size, int flags)
 		return KERN_NO_SPACE;
 	}
 	*addr = (uintptr_t)got;
+	/* new memory: maximum protection VM_PROT_ALL, as on macOS */
+	_mach_vm_max_forget(*addr, *addr + len);
 	return KERN_SUCCESS;
 }
 
@@ -110,6 +112,7 @@ static kern_return_t vm_dealloc(uint64_t addr, uint64_t size)
 	/* Unmapping a hole is fine on both systems. */
 	if (munmap((void *)(uintptr_t)start, (size_t)(end - start)) != 0)
 		return KERN_INVALID_ARGUMENT;
+	_mach_vm_max_forget(start, end);
 	return KERN_SUCCESS;
 }
 
