@@ -10,7 +10,9 @@
 
 #include <linux/capability.h>
 #include <linux/mm.h>
+#include <linux/once.h>
 #include <linux/sched.h>
+#include <linux/siphash.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/mach.h>
@@ -913,6 +915,70 @@ static int op_allocate_full(struct mach_space *caller,
 				a->qos & MACH_QOS_NAME, NULL);
 }
 
+/*
+ * What mach_port_space_info shows for an object: a keyed hash of its
+ * address, so a port has the same identity in every space (as XNU's
+ * VM_KERNEL_ADDRPERM gives) without the address being shown.
+ */
+static u32 mach_object_id(const void *object)
+{
+	static siphash_key_t key;
+
+	if (!object)
+		return 0;
+	get_random_once(&key, sizeof(key));
+	return (u32)siphash_1u64((u64)(uintptr_t)object, &key) | 1;
+}
+
+static int op_space_info(struct mach_space *caller, struct mach_space *task,
+			 void *p)
+{
+	struct mach_port_space_info_args *a = p;
+	struct mach_port_name_info *info = NULL;
+	struct mach_entry *entry;
+	unsigned long index;
+	u32 cap = a->count, n = 0, total = 0, type, urefs;
+	int kr = KERN_SUCCESS;
+
+	if (a->reserved)
+		return -EINVAL;
+	if (cap) {
+		cap = min(cap, mach_max_names);
+		info = kvmalloc_array(cap, sizeof(*info), GFP_KERNEL_ACCOUNT);
+		if (!info)
+			return KERN_RESOURCE_SHORTAGE;
+	}
+	if (!mach_space_lock_active(task)) {
+		kr = KERN_INVALID_TASK;
+		goto out;
+	}
+	xa_for_each(&task->table, index, entry) {
+		total++;
+		if (!entry->type)
+			continue;
+		if (n < cap) {
+			type = mach_right_info(task, entry, &urefs);
+			info[n].name = entry->name;
+			info[n].type = type;
+			info[n].urefs = urefs;
+			info[n].object = type & MACH_PORT_TYPE_DEAD_NAME ? 0 :
+					 mach_object_id(entry->object);
+		}
+		n++;
+	}
+	mutex_unlock(&task->lock);
+
+	if (copy_to_user(u64_to_user_ptr(a->info), info,
+			 min(n, cap) * sizeof(*info)))
+		kr = -EFAULT;
+	a->count = n;
+	a->table_size = total;
+	a->table_max = mach_max_names;
+out:
+	kvfree(info);
+	return kr;
+}
+
 /* The receive right and port set two names denote, for membership. */
 static int mach_op_member(struct mach_space *task, u32 member, u32 set,
 			  struct mach_port **portp, struct mach_pset **psetp)
@@ -1137,6 +1203,7 @@ static const struct mach_port_op mach_port_ops[] = {
 	{ MACH_IOC_PORT_UNGUARD, op_unguard_port },
 	{ MACH_IOC_PORT_SWAP_GUARD, op_swap_guard },
 	{ MACH_IOC_PORT_ALLOCATE_FULL, op_allocate_full },
+	{ MACH_IOC_PORT_SPACE_INFO, op_space_info },
 };
 
 /*
@@ -1183,6 +1250,8 @@ static bool mach_port_args_flags_clear(unsigned int cmd, const void *buf)
 		return !((const struct mach_port_guard_args *)buf)->flags;
 	case MACH_IOC_PORT_ALLOCATE_FULL:
 		return !((const struct mach_port_alloc_full_args *)buf)->flags;
+	case MACH_IOC_PORT_SPACE_INFO:
+		return !((const struct mach_port_space_info_args *)buf)->flags;
 	default:
 		return true;
 	}

@@ -31,6 +31,9 @@
  *    (len > MACH_MSG_SIZE_MAX - MAX_TRAILER_SIZE: KERN_RESOURCE_SHORTAGE;
  *    not a receive right: KERN_INVALID_VALUE) and then cleared.
  *    allocate_qos refuses qos.name (KERN_INVALID_ARGUMENT).
+ *  - space_info (mach_debug.c): per name its type, urefs (0 for receive
+ *    rights and port sets, 1 for send-once) and an object identity that is
+ *    the same for one port in every space.
  */
 #include <signal.h>
 #include <string.h>
@@ -677,6 +680,116 @@ static void allocate_full(void)
 	expect_eq(MACH_PORT_TYPE_DEAD_NAME, mu_type(CHOSEN + 0x100), "dead name");
 }
 
+/* --- space_info ----------------------------------------------------------- */
+
+/* XNU's layouts (mach_debug/ipc_info.h, mach/port.h). */
+_Static_assert(sizeof(ipc_info_name_t) == 28, "ipc_info_name_t");
+_Static_assert(sizeof(ipc_info_tree_name_t) == 36, "ipc_info_tree_name_t");
+_Static_assert(sizeof(ipc_info_space_t) == 24, "ipc_info_space_t");
+_Static_assert(sizeof(ipc_info_space_basic_t) == 24, "ipc_info_space_basic_t");
+_Static_assert(sizeof(mach_port_qos_t) == 8, "mach_port_qos_t");
+_Static_assert(MPG_STRICT == 1 && MPG_IMMOVABLE_RECEIVE == 2, "MPG_* values");
+
+static const ipc_info_name_t *find(const ipc_info_name_t *t, unsigned int n, mach_port_t name)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (t[i].iin_name == name)
+			return &t[i];
+	return NULL;
+}
+
+static void space_info(void)
+{
+	mach_port_t task = mach_task_self(), p = mu_port(), so, set, dead, t;
+	ipc_info_tree_name_array_t tree = NULL;
+	mach_msg_type_number_t cnt = 0, tcnt = 7;
+	ipc_info_space_basic_t basic;
+	ipc_info_name_array_t table = NULL;
+	const ipc_info_name_t *e;
+	ipc_info_space_t info;
+	natural_t object = 0;
+	int ready[2];
+	pid_t pid;
+
+	assert_true(p != MACH_PORT_NULL, "setup");
+	make_send(p);
+	expect_kr(KERN_SUCCESS, mach_port_mod_refs(task, p, MACH_PORT_RIGHT_SEND, 2), "3 urefs");
+	so = nu_make_sonce(p);
+	set = nu_pset();
+	assert_kr(KERN_SUCCESS, mach_port_allocate(task, MACH_PORT_RIGHT_DEAD_NAME, &dead), "dead");
+	expect_kr(KERN_SUCCESS, mach_port_mod_refs(task, dead, MACH_PORT_RIGHT_DEAD_NAME, 1),
+		  "2 dead-name urefs");
+
+	assert_kr(KERN_SUCCESS, mach_port_space_info(task, &info, &table, &cnt, &tree, &tcnt),
+		  "mach_port_space_info");
+	expect_eq(mu_names_count(), cnt, "every name, as mach_port_names lists them");
+	expect_eq(cnt, info.iis_table_size, "iis_table_size");
+	expect_eq(0xff, info.iis_genno_mask, "generation mask");
+	expect_eq(0, tcnt, "no tree");
+	e = find(table, cnt, p);
+	if (expect_true(e != NULL, "the port is listed")) {
+		expect_eq(MACH_PORT_TYPE_SEND_RECEIVE, e->iin_type, "send and receive");
+		expect_eq(3, e->iin_urefs, "send urefs");
+		expect_ne(0, e->iin_object, "an object identity");
+		object = e->iin_object;
+	}
+	e = find(table, cnt, so);
+	if (expect_true(e != NULL, "send-once listed")) {
+		expect_eq(MACH_PORT_TYPE_SEND_ONCE, e->iin_type, "send-once");
+		expect_eq(1, e->iin_urefs, "one uref");
+		expect_eq(object, e->iin_object, "the same port");
+	}
+	e = find(table, cnt, set);
+	if (expect_true(e != NULL, "port set listed")) {
+		expect_eq(MACH_PORT_TYPE_PORT_SET, e->iin_type, "port set");
+		expect_ne(object, e->iin_object, "another object");
+	}
+	e = find(table, cnt, dead);
+	if (expect_true(e != NULL, "dead name listed")) {
+		expect_eq(MACH_PORT_TYPE_DEAD_NAME, e->iin_type, "dead name");
+		expect_eq(2, e->iin_urefs, "its urefs");
+		expect_eq(0, e->iin_object, "no object");
+	}
+	expect_kr(KERN_SUCCESS, vm_deallocate(task, (vm_address_t)table,
+					      cnt * sizeof(*table)), "release the table");
+
+	assert_kr(KERN_SUCCESS, mach_port_space_basic_info(task, &basic), "space_basic_info");
+	expect_eq(0xff, basic.iisb_genno_mask, "generation mask");
+	expect_eq(cnt, basic.iisb_table_inuse, "names in use");
+	expect_true(basic.iisb_table_size >= basic.iisb_table_inuse, "table size");
+	expect_kr(MACH_SEND_INVALID_DEST,
+		  mach_port_space_info(MACH_PORT_NULL, &info, &table, &cnt, &tree, &tcnt),
+		  "no task");
+
+	/* the same port seen from another space has the same identity */
+	assert_eq(0, pipe(ready), "pipe");
+	pid = mt_fork();
+	assert_true(pid >= 0, "fork");
+	if (pid == 0) {
+		(void)mach_task_self();
+		mt_post(ready[1]);
+		pause();
+		_exit(0);
+	}
+	if (expect_true(mt_await(ready[0], MU_WAIT_MS), "child ready") &&
+	    expect_kr(KERN_SUCCESS, task_for_pid(task, pid, &t), "task_for_pid(child)")) {
+		expect_kr(KERN_SUCCESS,
+			  mach_port_insert_right(t, 0x70003, p, MACH_MSG_TYPE_MAKE_SEND),
+			  "give the child a send right");
+		if (expect_kr(KERN_SUCCESS,
+			      mach_port_space_info(t, &info, &table, &cnt, &tree, &tcnt),
+			      "the child's space")) {
+			e = find(table, cnt, 0x70003);
+			if (expect_true(e != NULL, "listed")) {
+				expect_eq(MACH_PORT_TYPE_SEND, e->iin_type, "a send right there");
+				expect_eq(object, e->iin_object, "the same object identity");
+			}
+		}
+	}
+	kill(pid, SIGKILL);
+	mt_wait(pid, MU_WAIT_MS);
+}
+
 static const struct mt_case cases[] = {
 	MT_CASE(mscount_in_no_senders),
 	MT_CASE(mscount_errors),
@@ -696,6 +809,7 @@ static const struct mt_case cases[] = {
 	MT_CASE(move_clears_receive_state),
 	MT_CASE(allocate_qos),
 	MT_CASE(allocate_full),
+	MT_CASE(space_info),
 };
 
 int main(void)

@@ -223,6 +223,28 @@ struct mach_port_alloc_full_args {
 	__u32 reserved;		/* must be zero */
 };
 
+/*
+ * space_info: one mach_port_name_info per name, as with names.  'object'
+ * identifies the port or port set (the same value in every space, for this
+ * boot; 0 for dead names); it is not a kernel address.
+ */
+struct mach_port_name_info {
+	__u32 name;
+	__u32 type;		/* as mach_port_type() */
+	__u32 urefs;		/* send or dead-name urefs; 1 for send-once */
+	__u32 object;
+};
+
+struct mach_port_space_info_args {
+	__u32 task;
+	__u32 count;		/* in: capacity; out: names in the space */
+	__u64 info;		/* user address of mach_port_name_info[count] */
+	__u32 table_size;	/* out: entries in the name table, free ones too */
+	__u32 table_max;	/* out: the most names the space may have */
+	__u32 flags;		/* must be zero */
+	__u32 reserved;		/* must be zero */
+};
+
 #define MACH_IOC_MAGIC	0xB8
 
 #define MACH_IOC_VERSION	_IOR(MACH_IOC_MAGIC, 0x00, struct mach_ioc_version)
@@ -274,5 +296,6 @@ struct mach_port_alloc_full_args {
 #define MACH_IOC_PORT_UNGUARD	    _IOW(MACH_IOC_MAGIC, 0x45, struct mach_port_guard_args)
 #define MACH_IOC_PORT_SWAP_GUARD    _IOW(MACH_IOC_MAGIC, 0x46, struct mach_port_guard_args)
 #define MACH_IOC_PORT_ALLOCATE_FULL _IOWR(MACH_IOC_MAGIC, 0x47, struct mach_port_alloc_full_args)
+#define MACH_IOC_PORT_SPACE_INFO    _IOWR(MACH_IOC_MAGIC, 0x48, struct mach_port_space_info_args)
 
 #endif /* _UAPI_LINUX_MACH_H */

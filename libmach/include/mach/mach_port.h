@@ -10,6 +10,7 @@
 #include <mach/std_types.h>
 #include <mach/mach_types.h>
 #include <mach/message.h>
+#include <mach_debug/mach_debug_types.h>
 
 __BEGIN_DECLS
 
@@ -150,6 +151,21 @@ kern_return_t mach_port_allocate_full(ipc_space_t task,
 				      mach_port_right_t right,
 				      mach_port_t proto, mach_port_qos_t *qos,
 				      mach_port_name_t *name);
+
+/*
+ * The names in a space with type, urefs and an object identity (iin_object:
+ * equal for names of the same port, in any space).  Only names in use are
+ * listed, so iis_table_size is *table_infoCnt; there is no tree (as in
+ * current XNU).  table_info is vm_allocate'd: release it with vm_deallocate.
+ */
+kern_return_t mach_port_space_info(ipc_space_read_t space,
+				   ipc_info_space_t *space_info,
+				   ipc_info_name_array_t *table_info,
+				   mach_msg_type_number_t *table_infoCnt,
+				   ipc_info_tree_name_array_t *tree_info,
+				   mach_msg_type_number_t *tree_infoCnt);
+kern_return_t mach_port_space_basic_info(ipc_space_inspect_t task,
+					 ipc_info_space_basic_t *basic_info);
 
 __END_DECLS
 
