@@ -22,7 +22,8 @@
  *    maximum KERN_PROTECTION_FAILURE; set_maximum sets the maximum (it can
  *    only go down) and current &= new.  vm_allocate's maximum is
  *    VM_PROT_ALL.
- * Linux: vm_protect on another task is KERN_NOT_SUPPORTED (documented).
+ * Linux: vm_protect and vm_allocate on another task are KERN_NOT_SUPPORTED
+ * (documented in the headers).
  *
  * host_statistics/host_statistics64 (osfmk/kern/host.c): a count below the
  * oldest revision of the structure is KERN_FAILURE, a shorter known
@@ -396,6 +397,7 @@ static void child_task(void)
 	mach_msg_type_number_t cnt;
 	vm_size_t psz = vm_page_size;
 	unsigned char buf[256];
+	mach_vm_address_t there = 0;
 	mach_vm_size_t out;
 	vm_offset_t data;
 	pid_t pid;
@@ -454,6 +456,9 @@ static void child_task(void)
 		  "copy from its unmapped page");
 	expect_kr(KERN_NOT_SUPPORTED, mach_vm_protect(t, l.base, psz, FALSE, VM_PROT_READ),
 		  "Linux cannot protect another process's memory");
+	expect_kr(KERN_NOT_SUPPORTED,
+		  mach_vm_allocate(t, &there, psz, VM_FLAGS_ANYWHERE),
+		  "nor map memory into it");
 
 	mt_post(go[1]);
 	expect_eq(0, mt_wait(pid, MU_WAIT_MS), "the child saw our writes");

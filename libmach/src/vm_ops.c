@@ -11,7 +11,10 @@
  * (vm_map_copyin, vm_map_copy_overwrite).  As in XNU the data to write is
  * taken first (a snapshot; an unreadable source of vm_write is
  * MACH_SEND_INVALID_MEMORY, the error of the MIG message that carries it
- * on macOS), then the whole destination is checked, then written.
+ * on macOS), then the whole destination is checked, then written.  The
+ * exception is vm_read_overwrite, which reads straight into the caller's
+ * buffer: when the source faults part way, that buffer may have been
+ * partly written before the call fails with XNU's code.
  *
  * vm_protect works on our own task only: Linux cannot change another
  * process's mappings (KERN_NOT_SUPPORTED).  Linux has no maximum
