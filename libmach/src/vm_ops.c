@@ -5,7 +5,8 @@
  * port (task_for_pid).
  *
  * Memory moves with process_vm_readv/process_vm_writev, which fault
- * safely, also on ourselves.  When a transfer fails, /proc/PID/maps tells
+ * safely, also on ourselves (or through /proc/PID/mem where the kernel
+ * has no process_vm_*).  When a transfer fails, /proc/PID/maps tells
  * which of XNU's answers applies: KERN_INVALID_ADDRESS for a hole in the
  * range, KERN_PROTECTION_FAILURE for a mapping without the access needed
  * (vm_map_copyin, vm_map_copy_overwrite).  As in XNU the data to write is
@@ -24,8 +25,10 @@
  * memory unmapped behind libmach's back, is not seen.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -100,17 +103,63 @@ static kern_return_t maps_check(pid_t pid, uint64_t start, uint64_t end, char ne
 	return kr;
 }
 
+/* Kernels built without CONFIG_CROSS_MEMORY_ATTACH have no process_vm_*. */
+static atomic_bool no_process_vm;
+
+/*
+ * The same through /proc/PID/mem.  That file ignores page protections (the
+ * kernel reads and writes there as a debugger does), so the range of pid
+ * is checked against its mappings first; our own buffer is reached as any
+ * user buffer is, and faults.
+ */
+static bool mem_xfer(pid_t pid, bool to_remote, void *local, uint64_t remote, size_t len)
+{
+	char path[64];
+	size_t done = 0;
+	int fd;
+
+	if (remote > INT64_MAX || len > INT64_MAX - remote ||
+	    maps_check(pid, remote, remote + len, to_remote ? 'w' : 'r') != KERN_SUCCESS) {
+		errno = EFAULT;
+		return false;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+	fd = open(path, (to_remote ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	while (done < len) {
+		ssize_t n = to_remote ?
+			pwrite(fd, (char *)local + done, len - done, (off_t)(remote + done)) :
+			pread(fd, (char *)local + done, len - done, (off_t)(remote + done));
+
+		if (n <= 0) {
+			if (n == 0)
+				errno = EFAULT;
+			break;
+		}
+		done += (size_t)n;
+	}
+	close(fd);
+	return done == len;
+}
+
 /* Move len bytes between our 'local' and pid's 'remote'; false on a fault. */
 static bool vm_xfer(pid_t pid, bool to_remote, void *local, uint64_t remote, size_t len)
 {
 	size_t done = 0;
 
+	if (atomic_load(&no_process_vm))
+		return mem_xfer(pid, to_remote, local, remote, len);
 	while (done < len) {
 		struct iovec l = { (char *)local + done, len - done };
 		struct iovec r = { (void *)(uintptr_t)(remote + done), len - done };
 		ssize_t n = to_remote ? process_vm_writev(pid, &l, 1, &r, 1, 0) :
 					process_vm_readv(pid, &l, 1, &r, 1, 0);
 
+		if (n < 0 && errno == ENOSYS && done == 0) {
+			atomic_store(&no_process_vm, true);
+			return mem_xfer(pid, to_remote, local, remote, len);
+		}
 		if (n <= 0)
 			return false;
 		done += (size_t)n;
