@@ -508,7 +508,7 @@ static void host_stats(void)
 	expect_true(s64.free_count > 0 && s64.free_count <= total, "free pages");
 	expect_true(s64.active_count + s64.inactive_count <= total, "active + inactive");
 	expect_true(s64.internal_page_count > 0, "anonymous pages exist");
-	expect_true(s64.faults > 0, "faults happened");
+	/* event counters (faults...) read 0 on kernels without VM_EVENT_COUNTERS */
 	cnt = HOST_VM_INFO64_REV0_COUNT;
 	expect_kr(KERN_SUCCESS, host_statistics64(host, HOST_VM_INFO64, (host_info64_t)&s64, &cnt),
 		  "the rev0 size");

@@ -50,7 +50,8 @@ kern_return_t host_info(host_t host, host_flavor_t flavor,
  * active/inactive/free as Linux counts them, wired = unevictable and kernel
  * pages, internal/external = anonymous/file pages, pageins = major faults,
  * compressor figures from zswap where it is on.  Counters Linux does not
- * keep (cow_faults, lookups, hits, purges) are 0.
+ * keep (cow_faults, lookups, hits, purges) are 0, and so are the event
+ * counts on a kernel built without CONFIG_VM_EVENT_COUNTERS.
  */
 kern_return_t host_statistics(host_t host_priv, host_flavor_t flavor,
 			      host_info_t host_info_out,
