@@ -201,6 +201,9 @@ void mach_port_destroy(struct mach_port *port)
 			port->receiver_name = 0;
 			port->mscount = 0;
 			port->seqno = 0;
+			port->context = 0;
+			port->guarded = false;
+			port->strict_guard = false;
 		}
 		spin_unlock(&port->lock);
 		if (pdrequest) {

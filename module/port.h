@@ -44,9 +44,9 @@ struct mach_port {
 	u32 sorights;			/* send-once rights anywhere */
 	u32 seqno;			/* next message sequence number */
 	u32 qlimit;
-	u64 context;
-	u64 guard;
+	u64 context;			/* also the guard, as in XNU */
 	bool guarded;
+	bool strict_guard;		/* context reads as 0, cannot be set */
 
 	/* message queue */
 	struct list_head msgs;

@@ -10,10 +10,13 @@
 
 #include <linux/capability.h>
 #include <linux/mm.h>
+#include <linux/once.h>
 #include <linux/sched.h>
+#include <linux/siphash.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/mach.h>
+#include "kmsg.h"
 #include "notify.h"
 #include "port.h"
 #include "port_ops.h"
@@ -154,11 +157,32 @@ static int op_deallocate(struct mach_space *caller, struct mach_space *task,
 	return kr;
 }
 
+/*
+ * Does entry hold the receive right of a guarded port whose guard is not
+ * *guard (any guard when guard is NULL)?  XNU then raises a fatal EXC_GUARD
+ * (kGUARD_EXC_DESTROY, kGUARD_EXC_MOD_REFS) and the call returns
+ * KERN_INVALID_RIGHT; here the call fails the same way, changes nothing,
+ * and the process lives (see docs/design.md).
+ */
+static bool mach_entry_guarded(struct mach_entry *entry, const u64 *guard)
+{
+	struct mach_port *port = entry->object;
+	bool guarded;
+
+	if (!(entry->type & MACH_PORT_TYPE_RECEIVE))
+		return false;
+	spin_lock(&port->lock);
+	guarded = port->guarded && (!guard || port->context != *guard);
+	spin_unlock(&port->lock);
+	return guarded;
+}
+
 static int op_destroy(struct mach_space *caller, struct mach_space *task,
 		      void *p)
 {
 	struct mach_port_right_args *a = p;
 	struct mach_entry *entry;
+	const u64 zero = 0;
 	int kr;
 
 	if (!MACH_PORT_VALID(a->name))
@@ -166,6 +190,11 @@ static int op_destroy(struct mach_space *caller, struct mach_space *task,
 	entry = mach_op_lookup(task, a->name, &kr);
 	if (!entry)
 		return kr;
+	/* mach_port_destroy checks the guard against 0 */
+	if (mach_entry_guarded(entry, &zero)) {
+		mutex_unlock(&task->lock);
+		return KERN_INVALID_RIGHT;
+	}
 	mach_right_destroy_entry(task, entry);
 	mutex_unlock(&task->lock);
 	return KERN_SUCCESS;
@@ -187,6 +216,12 @@ static int op_mod_refs(struct mach_space *caller, struct mach_space *task,
 	entry = mach_op_lookup(task, a->name, &kr);
 	if (!entry)
 		return kr;
+	/* ipc_right_delta refuses to drop a guarded receive right */
+	if (a->right == MACH_PORT_RIGHT_RECEIVE && a->delta == -1 &&
+	    mach_entry_guarded(entry, NULL)) {
+		mutex_unlock(&task->lock);
+		return KERN_INVALID_RIGHT;
+	}
 	kr = mach_right_delta(task, entry, a->right, a->delta);
 	mutex_unlock(&task->lock);
 	return kr;
@@ -473,7 +508,9 @@ static int op_get_attr(struct mach_space *caller, struct mach_space *task,
 		info[6] = port->srights > 0;
 		info[7] = !!port->pdrequest;
 		info[8] = !!port->nsrequest;
-		info[9] = port->guarded ? 0x01 : 0;	/* mps_flags */
+		/* mps_flags: MACH_PORT_STATUS_FLAG_GUARDED, _STRICT_GUARD */
+		info[9] = (port->guarded ? 0x02 : 0) |
+			  (port->strict_guard ? 0x04 : 0);
 		break;
 	}
 	spin_unlock(&port->lock);
@@ -540,14 +577,22 @@ static int op_context(struct mach_space *caller, struct mach_space *task,
 	port = mach_op_receive(task, a->name, &kr);
 	if (!port)
 		return kr;
+	/*
+	 * The context is the guard of a guarded port: a strict guard reads as
+	 * 0 and cannot be overwritten (XNU raises kGUARD_EXC_SET_CONTEXT), an
+	 * ordinary one reads and can be changed through the context.
+	 */
+	kr = KERN_SUCCESS;
 	spin_lock(&port->lock);
-	if (set)
-		port->context = a->context;
+	if (!set)
+		a->context = port->strict_guard ? 0 : port->context;
+	else if (port->strict_guard)
+		kr = KERN_INVALID_ARGUMENT;
 	else
-		a->context = port->context;
+		port->context = a->context;
 	spin_unlock(&port->lock);
 	mutex_unlock(&task->lock);
-	return KERN_SUCCESS;
+	return kr;
 }
 
 static int op_get_context(struct mach_space *caller, struct mach_space *task,
@@ -590,11 +635,10 @@ static int op_construct(struct mach_space *caller, struct mach_space *task,
 	spin_lock(&port->lock);
 	if (a->flags & MPO_QLIMIT)
 		port->qlimit = a->qlimit;
+	port->context = a->context;
 	if (a->flags & MPO_CONTEXT_AS_GUARD) {
 		port->guarded = true;
-		port->guard = a->context;
-	} else {
-		port->context = a->context;
+		port->strict_guard = !!(a->flags & MPO_STRICT);
 	}
 	if (a->flags & MPO_INSERT_SEND_RIGHT) {
 		port->mscount++;
@@ -614,33 +658,324 @@ static int op_destruct(struct mach_space *caller, struct mach_space *task,
 {
 	struct mach_port_construct_args *a = p;
 	struct mach_entry *entry;
-	struct mach_port *port;
 	int kr;
 
 	if (a->reserved)
 		return -EINVAL;
 	if (!MACH_PORT_VALID(a->name))
 		return KERN_INVALID_NAME;
-	if (a->srdelta > 0)
+	entry = mach_op_lookup(task, a->name, &kr);
+	if (!entry)
+		return kr;
+	kr = KERN_SUCCESS;
+	/* ipc_right_destruct's order: rights, delta, guard */
+	if (!(entry->type & MACH_PORT_TYPE_RECEIVE) ||
+	    (a->srdelta && !(entry->type & MACH_PORT_TYPE_SEND)))
+		kr = KERN_INVALID_RIGHT;
+	else if (a->srdelta > 0)
+		kr = KERN_INVALID_VALUE;
+	else if (mach_entry_guarded(entry, &a->context))
+		kr = KERN_INVALID_ARGUMENT;
+	else if (a->srdelta)
+		kr = mach_right_delta(task, entry, MACH_PORT_RIGHT_SEND,
+				      a->srdelta);
+	if (kr == KERN_SUCCESS)
+		kr = mach_right_delta(task, entry, MACH_PORT_RIGHT_RECEIVE, -1);
+	mutex_unlock(&task->lock);
+	return kr;
+}
+
+/* The port behind a receive right, for the routines that take a name. */
+static struct mach_port *mach_op_receive_valid(struct mach_space *task,
+					       u32 name, int *kr)
+{
+	if (!MACH_PORT_VALID(name)) {
+		*kr = KERN_INVALID_RIGHT;
+		return NULL;
+	}
+	return mach_op_receive(task, name, kr);
+}
+
+static int op_set_mscount(struct mach_space *caller, struct mach_space *task,
+			  void *p)
+{
+	struct mach_port_count_args *a = p;
+	struct mach_port *port;
+	int kr;
+
+	port = mach_op_receive_valid(task, a->name, &kr);
+	if (!port)
+		return kr;
+	spin_lock(&port->lock);
+	port->mscount = a->value;
+	spin_unlock(&port->lock);
+	mutex_unlock(&task->lock);
+	return KERN_SUCCESS;
+}
+
+static int op_set_seqno(struct mach_space *caller, struct mach_space *task,
+			void *p)
+{
+	struct mach_port_count_args *a = p;
+	struct mach_port *port;
+	int kr;
+
+	port = mach_op_receive_valid(task, a->name, &kr);
+	if (!port)
+		return kr;
+	spin_lock(&port->lock);
+	port->seqno = a->value;
+	spin_unlock(&port->lock);
+	mutex_unlock(&task->lock);
+	return KERN_SUCCESS;
+}
+
+/* XNU checks no name here: MACH_PORT_NULL and _DEAD are INVALID_NAME. */
+static int op_get_srights(struct mach_space *caller, struct mach_space *task,
+			  void *p)
+{
+	struct mach_port_count_args *a = p;
+	struct mach_port *port;
+	int kr;
+
+	port = mach_op_receive(task, a->name, &kr);
+	if (!port)
+		return kr;
+	spin_lock(&port->lock);
+	a->value = port->srights;
+	spin_unlock(&port->lock);
+	mutex_unlock(&task->lock);
+	return KERN_SUCCESS;
+}
+
+/* The stored trailer's msgh_trailer_size (MACH_MSG_TRAILER_MINIMUM_SIZE). */
+#define MACH_PEEK_TRAILER_SIZE	8
+
+/*
+ * mach_port_peek: the message with sequence number 'seqno' (0: the first
+ * one) stays queued; its size, id and trailer are reported.  As in XNU the
+ * trailer is the one stored with the message, so its msgh_trailer_size is
+ * the minimum (8) whatever was asked, and nothing past the audit trailer
+ * (the context) can be asked for.
+ */
+static int op_peek(struct mach_space *caller, struct mach_space *task,
+		   void *p)
+{
+	struct mach_port_peek_args *a = p;
+	u32 trailer[MACH_TRAILER_MAX_SIZE / sizeof(u32)];
+	struct mach_kmsg *kmsg, *found = NULL;
+	struct mach_port *port;
+	u32 size, seqno, off;
+	int kr;
+
+	if (!MACH_PORT_VALID(a->name))
+		return KERN_INVALID_RIGHT;
+	size = mach_trailer_size(a->trailer_type);
+	if (MACH_RCV_TRAILER_ELEMENTS(a->trailer_type) >
+	    MACH_RCV_TRAILER_AUDIT || size > a->trailer_size)
 		return KERN_INVALID_VALUE;
 	port = mach_op_receive(task, a->name, &kr);
 	if (!port)
 		return kr;
-	entry = mach_entry_lookup(task, a->name);
-	if (port->guarded && port->guard != a->context) {
-		mutex_unlock(&task->lock);
-		return KERN_INVALID_ARGUMENT;
+
+	spin_lock(&port->lock);
+	seqno = a->seqno;
+	off = seqno - port->seqno;
+	if (!seqno) {
+		seqno = port->seqno;
+		off = 0;
 	}
-	if (a->srdelta) {
-		kr = mach_right_delta(task, entry, MACH_PORT_RIGHT_SEND,
-				      a->srdelta);
-		if (kr != KERN_SUCCESS) {
-			mutex_unlock(&task->lock);
-			return kr;
+	if (off < port->msgcount) {
+		list_for_each_entry(kmsg, &port->msgs, link) {
+			if (!off--) {
+				found = kmsg;
+				break;
+			}
 		}
 	}
-	kr = mach_right_delta(task, entry, MACH_PORT_RIGHT_RECEIVE, -1);
+	if (found) {
+		a->seqno = seqno;
+		a->size = found->size;
+		a->id = found->hdr->id;
+		mach_trailer_fill(trailer, found, a->trailer_type, seqno, 0);
+		trailer[1] = MACH_PEEK_TRAILER_SIZE;
+	}
+	spin_unlock(&port->lock);
 	mutex_unlock(&task->lock);
+
+	if (!found)
+		return KERN_FAILURE;
+	if (copy_to_user(u64_to_user_ptr(a->trailer), trailer, size))
+		return -EFAULT;
+	a->trailer_size = size;
+	return KERN_SUCCESS;
+}
+
+/* mach_port_guard_with_flags() flags */
+#define MACH_MPG_STRICT		0x01
+
+/* Guards live in the context word; a port with a context cannot be guarded. */
+static int op_guard(struct mach_space *caller, struct mach_space *task,
+		    void *p)
+{
+	struct mach_port_guard_args *a = p;
+	struct mach_port *port;
+	int kr;
+
+	if (!MACH_PORT_VALID(a->name))
+		return KERN_INVALID_NAME;
+	port = mach_op_receive(task, a->name, &kr);
+	if (!port)
+		return kr;
+	spin_lock(&port->lock);
+	if (port->context) {
+		kr = KERN_INVALID_ARGUMENT;
+	} else {
+		port->context = a->guard;
+		port->guarded = true;
+		port->strict_guard = !!(a->guard_flags & MACH_MPG_STRICT);
+	}
+	spin_unlock(&port->lock);
+	mutex_unlock(&task->lock);
+	return kr;
+}
+
+/*
+ * unguard and swap_guard.  XNU raises EXC_GUARD (kGUARD_EXC_UNGUARDED,
+ * _INCORRECT_GUARD, _SET_CONTEXT) as it returns KERN_INVALID_ARGUMENT;
+ * the return code is all that is reproduced here.
+ */
+static int op_unguard(struct mach_space *caller, struct mach_space *task,
+		      void *p, bool swap)
+{
+	struct mach_port_guard_args *a = p;
+	struct mach_port *port;
+	int kr;
+
+	if (!MACH_PORT_VALID(a->name))
+		return KERN_INVALID_NAME;
+	port = mach_op_receive(task, a->name, &kr);
+	if (!port)
+		return kr;
+	kr = KERN_INVALID_ARGUMENT;
+	spin_lock(&port->lock);
+	if (!port->guarded || (swap && port->strict_guard) ||
+	    port->context != a->guard) {
+		/* wrong state or guard: nothing changes */
+	} else if (swap) {
+		port->context = a->new_guard;
+		kr = KERN_SUCCESS;
+	} else {
+		port->context = 0;
+		port->guarded = false;
+		port->strict_guard = false;
+		kr = KERN_SUCCESS;
+	}
+	spin_unlock(&port->lock);
+	mutex_unlock(&task->lock);
+	return kr;
+}
+
+static int op_unguard_port(struct mach_space *caller, struct mach_space *task,
+			   void *p)
+{
+	return op_unguard(caller, task, p, false);
+}
+
+static int op_swap_guard(struct mach_space *caller, struct mach_space *task,
+			 void *p)
+{
+	return op_unguard(caller, task, p, true);
+}
+
+/*
+ * mach_port_allocate_full: XNU refuses a prototype port, checks a chosen
+ * name, and no longer preallocates (it checks the request, then clears
+ * it).  The queue limit stays the default whatever 'len' says.
+ */
+static int op_allocate_full(struct mach_space *caller,
+			    struct mach_space *task, void *p)
+{
+	struct mach_port_alloc_full_args *a = p;
+
+	if (a->reserved)
+		return -EINVAL;
+	if (a->proto != MACH_PORT_NULL)
+		return KERN_INVALID_VALUE;
+	if ((a->qos & MACH_QOS_NAME) && !MACH_PORT_VALID(a->name))
+		return KERN_INVALID_VALUE;
+	if (a->qos & MACH_QOS_PREALLOC) {
+		if (a->len > U32_MAX - MACH_TRAILER_MAX_SIZE)
+			return KERN_RESOURCE_SHORTAGE;
+		if (a->right != MACH_PORT_RIGHT_RECEIVE)
+			return KERN_INVALID_VALUE;
+		a->qos &= ~MACH_QOS_PREALLOC;
+	}
+	return mach_alloc_right(task, a->right, &a->name,
+				a->qos & MACH_QOS_NAME, NULL);
+}
+
+/*
+ * What mach_port_space_info shows for an object: a keyed hash of its
+ * address, so a port has the same identity in every space (as XNU's
+ * VM_KERNEL_ADDRPERM gives) without the address being shown.
+ */
+static u32 mach_object_id(const void *object)
+{
+	static siphash_key_t key;
+
+	if (!object)
+		return 0;
+	get_random_once(&key, sizeof(key));
+	return (u32)siphash_1u64((u64)(uintptr_t)object, &key) | 1;
+}
+
+static int op_space_info(struct mach_space *caller, struct mach_space *task,
+			 void *p)
+{
+	struct mach_port_space_info_args *a = p;
+	struct mach_port_name_info *info = NULL;
+	struct mach_entry *entry;
+	unsigned long index;
+	u32 cap = a->count, n = 0, total = 0, type, urefs;
+	int kr = KERN_SUCCESS;
+
+	if (a->reserved)
+		return -EINVAL;
+	if (cap) {
+		cap = min(cap, mach_max_names);
+		info = kvmalloc_array(cap, sizeof(*info), GFP_KERNEL_ACCOUNT);
+		if (!info)
+			return KERN_RESOURCE_SHORTAGE;
+	}
+	if (!mach_space_lock_active(task)) {
+		kr = KERN_INVALID_TASK;
+		goto out;
+	}
+	xa_for_each(&task->table, index, entry) {
+		total++;
+		if (!entry->type)
+			continue;
+		if (n < cap) {
+			type = mach_right_info(task, entry, &urefs);
+			info[n].name = entry->name;
+			info[n].type = type;
+			info[n].urefs = urefs;
+			info[n].object = type & MACH_PORT_TYPE_DEAD_NAME ? 0 :
+					 mach_object_id(entry->object);
+		}
+		n++;
+	}
+	mutex_unlock(&task->lock);
+
+	if (copy_to_user(u64_to_user_ptr(a->info), info,
+			 min(n, cap) * sizeof(*info)))
+		kr = -EFAULT;
+	a->count = n;
+	a->table_size = total;
+	a->table_max = mach_max_names;
+out:
+	kvfree(info);
 	return kr;
 }
 
@@ -860,6 +1195,15 @@ static const struct mach_port_op mach_port_ops[] = {
 	{ MACH_IOC_PID_FOR_TASK, op_pid_for_task },
 	{ MACH_IOC_HOST_GET_SPECIAL, op_host_get_special },
 	{ MACH_IOC_HOST_SET_SPECIAL, op_host_set_special },
+	{ MACH_IOC_PORT_SET_MSCOUNT, op_set_mscount },
+	{ MACH_IOC_PORT_GET_SRIGHTS, op_get_srights },
+	{ MACH_IOC_PORT_SET_SEQNO, op_set_seqno },
+	{ MACH_IOC_PORT_PEEK, op_peek },
+	{ MACH_IOC_PORT_GUARD, op_guard },
+	{ MACH_IOC_PORT_UNGUARD, op_unguard_port },
+	{ MACH_IOC_PORT_SWAP_GUARD, op_swap_guard },
+	{ MACH_IOC_PORT_ALLOCATE_FULL, op_allocate_full },
+	{ MACH_IOC_PORT_SPACE_INFO, op_space_info },
 };
 
 /*
@@ -894,6 +1238,20 @@ static bool mach_port_args_flags_clear(unsigned int cmd, const void *buf)
 		return !((const struct mach_port_member_args *)buf)->flags;
 	case MACH_IOC_PORT_REQUEST_NOTIFY:
 		return !((const struct mach_port_notify_args *)buf)->flags;
+	case MACH_IOC_PORT_SET_MSCOUNT:
+	case MACH_IOC_PORT_GET_SRIGHTS:
+	case MACH_IOC_PORT_SET_SEQNO:
+		return !((const struct mach_port_count_args *)buf)->flags;
+	case MACH_IOC_PORT_PEEK:
+		return !((const struct mach_port_peek_args *)buf)->flags;
+	case MACH_IOC_PORT_GUARD:
+	case MACH_IOC_PORT_UNGUARD:
+	case MACH_IOC_PORT_SWAP_GUARD:
+		return !((const struct mach_port_guard_args *)buf)->flags;
+	case MACH_IOC_PORT_ALLOCATE_FULL:
+		return !((const struct mach_port_alloc_full_args *)buf)->flags;
+	case MACH_IOC_PORT_SPACE_INFO:
+		return !((const struct mach_port_space_info_args *)buf)->flags;
 	default:
 		return true;
 	}

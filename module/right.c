@@ -196,6 +196,12 @@ void mach_right_copyin_entry(struct mach_space *space,
 		spin_lock(&port->lock);
 		port->receiver = NULL;
 		port->receiver_name = 0;
+		/* XNU's ipc_port_clear_receiver: a moved right starts afresh */
+		port->mscount = 0;
+		port->seqno = 0;
+		port->context = 0;
+		port->guarded = false;
+		port->strict_guard = false;
 		spin_unlock(&port->lock);
 		/* waiting receivers see the port change hands */
 		wake_up_all(&port->rcv_wait);

@@ -305,6 +305,25 @@ static mach_port_name_t all_names[1 << 16];
 static mach_port_type_t all_types[1 << 16];
 static pthread_mutex_t names_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/*
+ * mach_port_destroy refuses a guarded receive right (XNU kills the caller
+ * for trying), and raw ioctls may have guarded one with a guard we do not
+ * know.  Moving the right out drops its guard (ipc_port_clear_receiver);
+ * it comes back as a plain receive right, which can be destroyed.
+ */
+static void destroy_name(mach_port_name_t name)
+{
+	mach_port_t moved = MACH_PORT_NULL;
+	mach_msg_type_name_t type;
+
+	if (mach_port_destroy(self, name) != KERN_INVALID_RIGHT)
+		return;
+	if (mach_port_extract_right(self, name, MACH_MSG_TYPE_MOVE_RECEIVE, &moved,
+				    &type) == KERN_SUCCESS)
+		mach_port_destroy(self, moved);
+	mach_port_destroy(self, name);
+}
+
 /* Destroy every name but the baseline; returns how many remain after. */
 static int destroy_all(int passes)
 {
@@ -321,7 +340,7 @@ static int destroy_all(int passes)
 			if (is_baseline(all_names[i]))
 				continue;
 			extra++;
-			mach_port_destroy(self, all_names[i]);
+			destroy_name(all_names[i]);
 		}
 		if (!extra)
 			break;
@@ -341,7 +360,7 @@ static void trim_space(struct fz *f)
 	if (n > NAME_CAP && n <= (1 << 16)) {
 		for (int i = 0; i < n; i++)
 			if (!is_baseline(all_names[i]) && chance(f, 60))
-				mach_port_destroy(self, all_names[i]);
+				destroy_name(all_names[i]);
 	}
 	pthread_mutex_unlock(&names_lock);
 }

@@ -7,6 +7,7 @@
 #define LIBMACH_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <mach/mach.h>
 
 /* The library builds with -fvisibility=hidden; this marks the public API. */
@@ -40,5 +41,11 @@ void *_mach_pages_alloc(size_t size);
 void _mach_pages_free(void *addr, size_t size);
 /* Unmap the part of an allocation of 'had' bytes beyond 'keep' bytes. */
 void _mach_pages_trim(void *addr, size_t had, size_t keep);
+
+/* kobject.c: KERN_SUCCESS if host is our host port, else what MIG answers. */
+kern_return_t _mach_host_check(mach_port_t host);
+
+/* vm_ops.c: forget maximum protections lowered in [start, end). */
+void _mach_vm_max_forget(uint64_t start, uint64_t end);
 
 #endif /* LIBMACH_INTERNAL_H */

@@ -137,6 +137,11 @@ static kern_return_t not_kobject(mach_port_t name)
 	return KERN_INVALID_ARGUMENT;
 }
 
+kern_return_t _mach_host_check(mach_port_t host)
+{
+	return kobj_is(host, KOBJ_HOST) ? KERN_SUCCESS : not_kobject(host);
+}
+
 MACH_EXPORT mach_port_t mach_host_self(void)
 {
 	return kobj_get(KOBJ_HOST);

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * vm_allocate and friends over mmap/munmap.  Only the caller's own task
- * can be targeted: Linux gives no way to map into another process, so any
- * other name gets MACH_SEND_INVALID_DEST, what macOS says for a name that
- * is not a usable task port.  (Without /dev/mach, mach_task_self() is
- * MACH_PORT_NULL and that name is accepted, so MIG's OOL memory still works.)
+ * vm_allocate and friends over mmap/munmap (vm_ops.c has the rest).  Only
+ * the caller's own task can be allocated in: Linux gives no way to map
+ * into another process, so another task's port gets KERN_NOT_SUPPORTED,
+ * and a name that is no task port MACH_SEND_INVALID_DEST, what macOS says
+ * for it.  (Without /dev/mach, mach_task_self() is MACH_PORT_NULL and that
+ * name is accepted, so MIG's OOL memory still works.)
  */
 #include <errno.h>
 #include <stdint.h>
@@ -37,9 +38,16 @@ __attribute__((constructor)) static void vm_page_init(void)
 	VM_FLAGS_RANDOM_ADDR | VM_FLAGS_NO_CACHE | VM_FLAGS_OVERWRITE | \
 	VM_FLAGS_PERMANENT | VM_FLAGS_ALIAS_MASK)
 
-static int is_self(vm_map_t target)
+/* KERN_SUCCESS for our own task, else what the call must answer. */
+static kern_return_t check_self(vm_map_t target)
 {
-	return target == mach_task_self();
+	int pid;
+
+	if (target == mach_task_self())
+		return KERN_SUCCESS;
+	if (!MACH_PORT_VALID(target) || pid_for_task(target, &pid) != KERN_SUCCESS)
+		return MACH_SEND_INVALID_DEST;
+	return pid == getpid() ? KERN_SUCCESS : KERN_NOT_SUPPORTED;
 }
 
 static kern_return_t vm_alloc(uint64_t *addr, uint64_t size, int flags)
@@ -91,6 +99,8 @@ static kern_return_t vm_alloc(uint64_t *addr, uint64_t size, int flags)
 		return KERN_NO_SPACE;
 	}
 	*addr = (uintptr_t)got;
+	/* new memory: maximum protection VM_PROT_ALL, as on macOS */
+	_mach_vm_max_forget(*addr, *addr + len);
 	return KERN_SUCCESS;
 }
 
@@ -110,6 +120,7 @@ static kern_return_t vm_dealloc(uint64_t addr, uint64_t size)
 	/* Unmapping a hole is fine on both systems. */
 	if (munmap((void *)(uintptr_t)start, (size_t)(end - start)) != 0)
 		return KERN_INVALID_ARGUMENT;
+	_mach_vm_max_forget(start, end);
 	return KERN_SUCCESS;
 }
 
@@ -120,8 +131,9 @@ mach_vm_allocate(vm_map_t target, mach_vm_address_t *address,
 	uint64_t addr;
 	kern_return_t kr;
 
-	if (!is_self(target))
-		return MACH_SEND_INVALID_DEST;
+	kr = check_self(target);
+	if (kr != KERN_SUCCESS)
+		return kr;
 	if (address == NULL)
 		return KERN_INVALID_ADDRESS;
 	addr = *address;
@@ -134,8 +146,11 @@ mach_vm_allocate(vm_map_t target, mach_vm_address_t *address,
 MACH_EXPORT kern_return_t
 mach_vm_deallocate(vm_map_t target, mach_vm_address_t address, mach_vm_size_t size)
 {
-	if (!is_self(target))
-		return MACH_SEND_INVALID_DEST;
+	kern_return_t kr;
+
+	kr = check_self(target);
+	if (kr != KERN_SUCCESS)
+		return kr;
 	return vm_dealloc(address, size);
 }
 
@@ -145,8 +160,9 @@ vm_allocate(vm_map_t target_task, vm_address_t *address, vm_size_t size, int fla
 	uint64_t addr;
 	kern_return_t kr;
 
-	if (!is_self(target_task))
-		return MACH_SEND_INVALID_DEST;
+	kr = check_self(target_task);
+	if (kr != KERN_SUCCESS)
+		return kr;
 	if (address == NULL)
 		return KERN_INVALID_ADDRESS;
 	addr = *address;
@@ -159,8 +175,11 @@ vm_allocate(vm_map_t target_task, vm_address_t *address, vm_size_t size, int fla
 MACH_EXPORT kern_return_t
 vm_deallocate(vm_map_t target_task, vm_address_t address, vm_size_t size)
 {
-	if (!is_self(target_task))
-		return MACH_SEND_INVALID_DEST;
+	kern_return_t kr;
+
+	kr = check_self(target_task);
+	if (kr != KERN_SUCCESS)
+		return kr;
 	return vm_dealloc(address, size);
 }
 

@@ -171,6 +171,80 @@ struct mach_task_pid_args {
 	__u32 flags;		/* must be zero */
 };
 
+/* set_mscount and set_seqno (in: value), get_srights (out: value) */
+struct mach_port_count_args {
+	__u32 task;
+	__u32 name;
+	__u32 value;
+	__u32 flags;		/* must be zero */
+};
+
+/*
+ * peek: look at a queued message without dequeuing it.  'seqno' 0 means
+ * the first message.  The kernel writes at most 'trailer_size' bytes of the
+ * requested trailer (MACH_RCV_TRAILER_* bits in 'trailer_type', up to the
+ * audit trailer) to 'trailer' and sets 'trailer_size' to what it wrote.
+ */
+struct mach_port_peek_args {
+	__u32 task;
+	__u32 name;
+	__u32 trailer_type;
+	__u32 seqno;		/* in: 0 or a sequence number; out: found */
+	__u32 size;		/* out: msgh_size */
+	__s32 id;		/* out: msgh_id */
+	__u32 trailer_size;	/* in: capacity of 'trailer'; out: written */
+	__u32 flags;		/* must be zero */
+	__u64 trailer;		/* user address of the trailer buffer */
+};
+
+/* guard (guard, guard_flags), unguard (guard), swap_guard (guard, new) */
+struct mach_port_guard_args {
+	__u32 task;
+	__u32 name;
+	__u64 guard;
+	__u64 new_guard;
+	__u32 guard_flags;	/* MPG_STRICT 0x1, MPG_IMMOVABLE_RECEIVE 0x2 */
+	__u32 flags;		/* must be zero */
+};
+
+/* Bits of mach_port_alloc_full_args.qos: mach_port_qos_t's bit fields. */
+#define MACH_QOS_NAME		_BITUL(0)	/* the caller chose 'name' */
+#define MACH_QOS_PREALLOC	_BITUL(1)	/* preallocated buffer of 'len' */
+
+/* allocate_full (allocate_qos is allocate_full without a name) */
+struct mach_port_alloc_full_args {
+	__u32 task;
+	__u32 right;		/* MACH_PORT_RIGHT_* */
+	__u32 proto;		/* must be MACH_PORT_NULL (XNU) */
+	__u32 name;		/* in with MACH_QOS_NAME; out */
+	__u32 qos;		/* in/out: MACH_QOS_*; PREALLOC is cleared */
+	__u32 len;		/* qos len: only checked, as XNU does */
+	__u32 flags;		/* must be zero */
+	__u32 reserved;		/* must be zero */
+};
+
+/*
+ * space_info: one mach_port_name_info per name, as with names.  'object'
+ * identifies the port or port set (the same value in every space, for this
+ * boot; 0 for dead names); it is not a kernel address.
+ */
+struct mach_port_name_info {
+	__u32 name;
+	__u32 type;		/* as mach_port_type() */
+	__u32 urefs;		/* send or dead-name urefs; 1 for send-once */
+	__u32 object;
+};
+
+struct mach_port_space_info_args {
+	__u32 task;
+	__u32 count;		/* in: capacity; out: names in the space */
+	__u64 info;		/* user address of mach_port_name_info[count] */
+	__u32 table_size;	/* out: entries in the name table, free ones too */
+	__u32 table_max;	/* out: the most names the space may have */
+	__u32 flags;		/* must be zero */
+	__u32 reserved;		/* must be zero */
+};
+
 #define MACH_IOC_MAGIC	0xB8
 
 #define MACH_IOC_VERSION	_IOR(MACH_IOC_MAGIC, 0x00, struct mach_ioc_version)
@@ -212,5 +286,16 @@ struct mach_task_pid_args {
  */
 #define MACH_IOC_HOST_GET_SPECIAL   _IOWR(MACH_IOC_MAGIC, 0x34, struct mach_task_special_args)
 #define MACH_IOC_HOST_SET_SPECIAL   _IOW(MACH_IOC_MAGIC, 0x35, struct mach_task_special_args)
+
+/* More mach_port_* routines (0x40 on). */
+#define MACH_IOC_PORT_SET_MSCOUNT   _IOW(MACH_IOC_MAGIC, 0x40, struct mach_port_count_args)
+#define MACH_IOC_PORT_GET_SRIGHTS   _IOWR(MACH_IOC_MAGIC, 0x41, struct mach_port_count_args)
+#define MACH_IOC_PORT_SET_SEQNO	    _IOW(MACH_IOC_MAGIC, 0x42, struct mach_port_count_args)
+#define MACH_IOC_PORT_PEEK	    _IOWR(MACH_IOC_MAGIC, 0x43, struct mach_port_peek_args)
+#define MACH_IOC_PORT_GUARD	    _IOW(MACH_IOC_MAGIC, 0x44, struct mach_port_guard_args)
+#define MACH_IOC_PORT_UNGUARD	    _IOW(MACH_IOC_MAGIC, 0x45, struct mach_port_guard_args)
+#define MACH_IOC_PORT_SWAP_GUARD    _IOW(MACH_IOC_MAGIC, 0x46, struct mach_port_guard_args)
+#define MACH_IOC_PORT_ALLOCATE_FULL _IOWR(MACH_IOC_MAGIC, 0x47, struct mach_port_alloc_full_args)
+#define MACH_IOC_PORT_SPACE_INFO    _IOWR(MACH_IOC_MAGIC, 0x48, struct mach_port_space_info_args)
 
 #endif /* _UAPI_LINUX_MACH_H */

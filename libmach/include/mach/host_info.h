@@ -8,6 +8,7 @@
 #include <mach/machine.h>
 #include <mach/machine/vm_types.h>
 #include <mach/time_value.h>
+#include <mach/vm_statistics.h>
 
 typedef integer_t	*host_info_t;
 typedef integer_t	*host_info64_t;
@@ -33,7 +34,7 @@ typedef integer_t	host_flavor_t;
 #define HOST_CAN_HAS_DEBUGGER	11
 #define HOST_PREFERRED_USER_ARCH 12
 
-/* host_statistics() / host_statistics64() flavors (not implemented here). */
+/* host_statistics() / host_statistics64() flavors. */
 #define HOST_LOAD_INFO		1
 #define HOST_VM_INFO		2
 #define HOST_CPU_LOAD_INFO	3
@@ -97,6 +98,8 @@ typedef struct host_priority_info	*host_priority_info_t;
 #define HOST_PRIORITY_INFO_COUNT ((mach_msg_type_number_t) \
 	(sizeof(host_priority_info_data_t) / sizeof(integer_t)))
 
+#define LOAD_SCALE	1000	/* avenrun and mach_factor are scaled by this */
+
 struct host_load_info {
 	integer_t	avenrun[3];
 	integer_t	mach_factor[3];
@@ -113,6 +116,29 @@ typedef struct host_cpu_load_info	host_cpu_load_info_data_t;
 typedef struct host_cpu_load_info	*host_cpu_load_info_t;
 #define HOST_CPU_LOAD_INFO_COUNT ((mach_msg_type_number_t) \
 	(sizeof(host_cpu_load_info_data_t) / sizeof(integer_t)))
+
+/* HOST_VM_INFO: the latest size, and the two earlier ones still accepted. */
+#define HOST_VM_INFO_COUNT ((mach_msg_type_number_t) \
+	(sizeof(vm_statistics_data_t) / sizeof(integer_t)))
+#define HOST_VM_INFO_LATEST_COUNT	HOST_VM_INFO_COUNT
+#define HOST_VM_INFO_REV2_COUNT		HOST_VM_INFO_LATEST_COUNT
+#define HOST_VM_INFO_REV1_COUNT	/* before "speculative_count" */ \
+	((mach_msg_type_number_t)(HOST_VM_INFO_REV2_COUNT - 1))
+#define HOST_VM_INFO_REV0_COUNT	/* before the "purgeable" counts */ \
+	((mach_msg_type_number_t)(HOST_VM_INFO_REV1_COUNT - 2))
+
+/* HOST_VM_INFO64 */
+#define HOST_VM_INFO64_COUNT ((mach_msg_type_number_t) \
+	(sizeof(vm_statistics64_data_t) / sizeof(integer_t)))
+#define HOST_VM_INFO64_LATEST_COUNT	HOST_VM_INFO64_COUNT
+#define HOST_VM_INFO64_REV1_COUNT	HOST_VM_INFO64_LATEST_COUNT
+#define HOST_VM_INFO64_REV0_COUNT /* before compressor and swap counts */ \
+	((mach_msg_type_number_t)(HOST_VM_INFO64_REV1_COUNT - 14))
+
+/* HOST_EXTMOD_INFO64 */
+#define HOST_EXTMOD_INFO64_COUNT ((mach_msg_type_number_t) \
+	(sizeof(vm_extmod_statistics_data_t) / sizeof(integer_t)))
+#define HOST_EXTMOD_INFO64_LATEST_COUNT	HOST_EXTMOD_INFO64_COUNT
 
 struct host_preferred_user_arch {
 	cpu_type_t	cpu_type;

@@ -42,6 +42,24 @@ kern_return_t host_info(host_t host, host_flavor_t flavor,
 			host_info_t host_info_out,
 			mach_msg_type_number_t *host_info_outCnt);
 
+/*
+ * host_statistics(): HOST_LOAD_INFO (/proc/loadavg), HOST_CPU_LOAD_INFO
+ * (/proc/stat, in clock ticks) and HOST_VM_INFO; host_statistics64() also
+ * HOST_VM_INFO64 and HOST_EXTMOD_INFO64 (all zero).  Page counts come from
+ * /proc/meminfo and /proc/vmstat, as near to XNU's meaning as Linux has:
+ * active/inactive/free as Linux counts them, wired = unevictable and kernel
+ * pages, internal/external = anonymous/file pages, pageins = major faults,
+ * compressor figures from zswap where it is on.  Counters Linux does not
+ * keep (cow_faults, lookups, hits, purges) are 0, and so are the event
+ * counts on a kernel built without CONFIG_VM_EVENT_COUNTERS.
+ */
+kern_return_t host_statistics(host_t host_priv, host_flavor_t flavor,
+			      host_info_t host_info_out,
+			      mach_msg_type_number_t *host_info_outCnt);
+kern_return_t host_statistics64(host_t host_priv, host_flavor_t flavor,
+				host_info64_t host_info64_out,
+				mach_msg_type_number_t *host_info64_outCnt);
+
 kern_return_t host_page_size(host_t host, vm_size_t *out_page_size);
 
 /* uname(2) in one line, as "Linux Kernel Version ...: ...; root:.../ARCH". */

@@ -10,6 +10,7 @@
 #include <mach/std_types.h>
 #include <mach/mach_types.h>
 #include <mach/message.h>
+#include <mach_debug/mach_debug_types.h>
 
 __BEGIN_DECLS
 
@@ -100,6 +101,71 @@ kern_return_t mach_port_construct(ipc_space_t task,
 kern_return_t mach_port_destruct(ipc_space_t task, mach_port_name_t name,
 				 mach_port_delta_t srdelta,
 				 mach_port_context_t guard);
+
+/* Receive rights only: set the make-send count or the sequence number. */
+kern_return_t mach_port_set_mscount(ipc_space_t task, mach_port_name_t name,
+				    mach_port_mscount_t mscount);
+kern_return_t mach_port_set_seqno(ipc_space_t task, mach_port_name_t name,
+				  mach_port_seqno_t seqno);
+
+/* The number of send rights to the port, in every space and in flight. */
+kern_return_t mach_port_get_srights(ipc_space_t task, mach_port_name_t name,
+				    mach_port_rights_t *srights);
+
+/*
+ * Look at a queued message without receiving it: *request_seqnop is 0 for
+ * the first message, or the sequence number of the one wanted.  Up to the
+ * audit trailer may be asked for; KERN_FAILURE when there is no such
+ * message.  The trailer copied is the one stored with the message, so its
+ * msgh_trailer_size is MACH_MSG_TRAILER_MINIMUM_SIZE, as on macOS.
+ */
+kern_return_t mach_port_peek(ipc_space_t task, mach_port_name_t name,
+			     mach_msg_trailer_type_t trailer_type,
+			     mach_port_seqno_t *request_seqnop,
+			     mach_msg_size_t *msg_sizep,
+			     mach_msg_id_t *msg_idp,
+			     mach_msg_trailer_info_t trailer_infop,
+			     mach_msg_type_number_t *trailer_infopCnt);
+
+/*
+ * Guards (the port's context word).  Where macOS raises EXC_GUARD for a
+ * wrong guard, these return macOS's code and the process goes on.
+ */
+kern_return_t mach_port_guard(ipc_space_t task, mach_port_name_t name,
+			      mach_port_context_t guard, boolean_t strict);
+kern_return_t mach_port_guard_with_flags(ipc_space_t task,
+					 mach_port_name_t name,
+					 mach_port_context_t guard,
+					 uint64_t flags);
+kern_return_t mach_port_unguard(ipc_space_t task, mach_port_name_t name,
+				mach_port_context_t guard);
+kern_return_t mach_port_swap_guard(ipc_space_t task, mach_port_name_t name,
+				   mach_port_context_t old_guard,
+				   mach_port_context_t new_guard);
+
+/* Allocation with qos: no preallocation (as on macOS), no prototype. */
+kern_return_t mach_port_allocate_qos(ipc_space_t task, mach_port_right_t right,
+				     mach_port_qos_t *qos,
+				     mach_port_name_t *name);
+kern_return_t mach_port_allocate_full(ipc_space_t task,
+				      mach_port_right_t right,
+				      mach_port_t proto, mach_port_qos_t *qos,
+				      mach_port_name_t *name);
+
+/*
+ * The names in a space with type, urefs and an object identity (iin_object:
+ * equal for names of the same port, in any space).  Only names in use are
+ * listed, so iis_table_size is *table_infoCnt; there is no tree (as in
+ * current XNU).  table_info is vm_allocate'd: release it with vm_deallocate.
+ */
+kern_return_t mach_port_space_info(ipc_space_read_t space,
+				   ipc_info_space_t *space_info,
+				   ipc_info_name_array_t *table_info,
+				   mach_msg_type_number_t *table_infoCnt,
+				   ipc_info_tree_name_array_t *tree_info,
+				   mach_msg_type_number_t *tree_infoCnt);
+kern_return_t mach_port_space_basic_info(ipc_space_inspect_t task,
+					 ipc_info_space_basic_t *basic_info);
 
 __END_DECLS
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* <mach/mach_vm.h>: the 64-bit-clean forms of vm_allocate/vm_deallocate. */
+/* <mach/mach_vm.h>: the 64-bit-clean VM routines (see <mach/vm_map.h>). */
 #ifndef _MACH_MACH_VM_H_
 #define _MACH_MACH_VM_H_
 
@@ -12,6 +12,24 @@ kern_return_t mach_vm_allocate(vm_map_t target, mach_vm_address_t *address,
 			       mach_vm_size_t size, int flags);
 kern_return_t mach_vm_deallocate(vm_map_t target, mach_vm_address_t address,
 				 mach_vm_size_t size);
+
+kern_return_t mach_vm_read(vm_map_read_t target_task, mach_vm_address_t address,
+			   mach_vm_size_t size, vm_offset_t *data,
+			   mach_msg_type_number_t *dataCnt);
+kern_return_t mach_vm_read_overwrite(vm_map_read_t target_task,
+				     mach_vm_address_t address,
+				     mach_vm_size_t size,
+				     mach_vm_address_t data,
+				     mach_vm_size_t *outsize);
+kern_return_t mach_vm_write(vm_map_t target_task, mach_vm_address_t address,
+			    vm_offset_t data, mach_msg_type_number_t dataCnt);
+kern_return_t mach_vm_copy(vm_map_t target_task,
+			   mach_vm_address_t source_address,
+			   mach_vm_size_t size,
+			   mach_vm_address_t dest_address);
+kern_return_t mach_vm_protect(vm_map_t target_task, mach_vm_address_t address,
+			      mach_vm_size_t size, boolean_t set_maximum,
+			      vm_prot_t new_protection);
 
 __END_DECLS
 

@@ -177,6 +177,10 @@ typedef struct mach_port_options {
 
 typedef mach_port_options_t *mach_port_options_ptr_t;
 
+/* mach_port_guard_with_flags() flags */
+#define MPG_STRICT		0x01	/* strict guard: context reads as 0 */
+#define MPG_IMMOVABLE_RECEIVE	0x02	/* accepted, not enforced here */
+
 /* Reasons a guarded port raised an exception (mach_port_guard_exception). */
 enum mach_port_guard_exception_codes {
 	kGUARD_EXC_DESTROY		= 1u << 0,

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* <mach/vm_map.h>: vm_allocate/vm_deallocate on the caller's own task. */
+/* <mach/vm_map.h>: the vm_* routines (vm_address_t forms of <mach/mach_vm.h>). */
 #ifndef _MACH_VM_MAP_H_
 #define _MACH_VM_MAP_H_
 
@@ -16,6 +16,32 @@ kern_return_t vm_allocate(vm_map_t target_task, vm_address_t *address,
 			  vm_size_t size, int flags);
 kern_return_t vm_deallocate(vm_map_t target_task, vm_address_t address,
 			    vm_size_t size);
+
+/*
+ * The rest work on our own task or on another one (a task port from
+ * task_for_pid), with XNU's codes: KERN_INVALID_ADDRESS for an unmapped
+ * range, KERN_PROTECTION_FAILURE for one without the access needed.
+ * vm_read returns new memory (same offset in its page as 'address') that
+ * the caller releases with vm_deallocate.
+ */
+kern_return_t vm_read(vm_map_read_t target_task, vm_address_t address,
+		      vm_size_t size, vm_offset_t *data,
+		      mach_msg_type_number_t *dataCnt);
+kern_return_t vm_read_overwrite(vm_map_read_t target_task, vm_address_t address,
+				vm_size_t size, vm_address_t data,
+				vm_size_t *outsize);
+kern_return_t vm_write(vm_map_t target_task, vm_address_t address,
+		       vm_offset_t data, mach_msg_type_number_t dataCnt);
+kern_return_t vm_copy(vm_map_t target_task, vm_address_t source_address,
+		      vm_size_t size, vm_address_t dest_address);
+/*
+ * Our own task only (KERN_NOT_SUPPORTED for another: Linux cannot change
+ * another process's mappings).  A maximum lowered with set_maximum holds
+ * for later vm_protect calls until the memory is vm_deallocate'd.
+ */
+kern_return_t vm_protect(vm_map_t target_task, vm_address_t address,
+			 vm_size_t size, boolean_t set_maximum,
+			 vm_prot_t new_protection);
 
 __END_DECLS
 

@@ -1,7 +1,77 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* <mach/vm_statistics.h>: the VM_FLAGS_* accepted by vm_allocate(). */
+/*
+ * <mach/vm_statistics.h>: host_statistics()'s VM counters (XNU's layouts)
+ * and the VM_FLAGS_* accepted by vm_allocate().
+ */
 #ifndef _MACH_VM_STATISTICS_H_
 #define _MACH_VM_STATISTICS_H_
+
+#include <stdint.h>
+#include <mach/machine/vm_types.h>
+
+/* HOST_VM_INFO: counts of pages and events, 32 bits wide. */
+struct vm_statistics {
+	natural_t	free_count;
+	natural_t	active_count;
+	natural_t	inactive_count;
+	natural_t	wire_count;
+	natural_t	zero_fill_count;
+	natural_t	reactivations;
+	natural_t	pageins;
+	natural_t	pageouts;
+	natural_t	faults;
+	natural_t	cow_faults;
+	natural_t	lookups;
+	natural_t	hits;
+	natural_t	purgeable_count;	/* rev1 */
+	natural_t	purges;			/* rev1 */
+	natural_t	speculative_count;	/* rev2 */
+};
+typedef struct vm_statistics	*vm_statistics_t;
+typedef struct vm_statistics	vm_statistics_data_t;
+
+/* HOST_VM_INFO64 (host_statistics64): event counters are 64 bits. */
+struct vm_statistics64 {
+	natural_t	free_count;
+	natural_t	active_count;
+	natural_t	inactive_count;
+	natural_t	wire_count;
+	uint64_t	zero_fill_count;
+	uint64_t	reactivations;
+	uint64_t	pageins;
+	uint64_t	pageouts;
+	uint64_t	faults;
+	uint64_t	cow_faults;
+	uint64_t	lookups;
+	uint64_t	hits;
+	uint64_t	purges;
+	natural_t	purgeable_count;
+	natural_t	speculative_count;
+	/* rev1: compressor and swap */
+	uint64_t	decompressions;
+	uint64_t	compressions;
+	uint64_t	swapins;
+	uint64_t	swapouts;
+	natural_t	compressor_page_count;
+	natural_t	throttled_count;
+	natural_t	external_page_count;	/* file-backed */
+	natural_t	internal_page_count;	/* anonymous */
+	uint64_t	total_uncompressed_pages_in_compressor;
+} __attribute__((aligned(8)));
+typedef struct vm_statistics64	*vm_statistics64_t;
+typedef struct vm_statistics64	vm_statistics64_data_t;
+
+/* HOST_EXTMOD_INFO64: outside modifications of tasks. */
+struct vm_extmod_statistics {
+	int64_t	task_for_pid_count;
+	int64_t	task_for_pid_caller_count;
+	int64_t	thread_creation_count;
+	int64_t	thread_creation_caller_count;
+	int64_t	thread_set_state_count;
+	int64_t	thread_set_state_caller_count;
+} __attribute__((aligned(8)));
+typedef struct vm_extmod_statistics	*vm_extmod_statistics_t;
+typedef struct vm_extmod_statistics	vm_extmod_statistics_data_t;
 
 #define VM_FLAGS_FIXED			0x00000000
 #define VM_FLAGS_ANYWHERE		0x00000001
