@@ -221,15 +221,25 @@ static void fill_ool(int unused)
 
 /* --- cases -------------------------------------------------------------- */
 
-static void msgs_per_user(void)
+/*
+ * Run fn(arg) as nobody with module parameter 'param' set to 'value', then
+ * put the parameter back.
+ */
+static void nobody_under(const char *param, unsigned long value,
+			 void (*fn)(int), int arg)
 {
 	unsigned long old;
 
 	need_root();
-	old = read_param("max_user_msgs");
-	assert_true(write_param("max_user_msgs", 4), "set max_user_msgs");
-	expect_eq(0, run_as(NOBODY, fill_msgs, 4), "nobody's sends");
-	assert_true(write_param("max_user_msgs", old), "restore max_user_msgs");
+	old = read_param(param);
+	assert_true(write_param(param, value), "set the limit");
+	expect_eq(0, run_as(NOBODY, fn, arg), "nobody's sends");
+	assert_true(write_param(param, old), "restore the limit");
+}
+
+static void msgs_per_user(void)
+{
+	nobody_under("max_user_msgs", 4, fill_msgs, 4);
 }
 
 /* One user at its limit does not stop another user. */
@@ -256,24 +266,12 @@ static void limit_is_per_user(void)
 
 static void bytes_per_user(void)
 {
-	unsigned long old;
-
-	need_root();
-	old = read_param("max_user_bytes");
-	assert_true(write_param("max_user_bytes", 3 * 1024), "set max_user_bytes");
-	expect_eq(0, run_as(NOBODY, fill_bytes, 3), "nobody's sends");
-	assert_true(write_param("max_user_bytes", old), "restore max_user_bytes");
+	nobody_under("max_user_bytes", 3 * 1024, fill_bytes, 3);
 }
 
 static void ool_per_user(void)
 {
-	unsigned long old;
-
-	need_root();
-	old = read_param("max_user_ool");
-	assert_true(write_param("max_user_ool", 1024 * 1024), "set max_user_ool");
-	expect_eq(0, run_as(NOBODY, fill_ool, 0), "nobody's sends");
-	assert_true(write_param("max_user_ool", old), "restore max_user_ool");
+	nobody_under("max_user_ool", 1024 * 1024, fill_ool, 0);
 }
 
 /* --- the module's counters ---------------------------------------------- */
