@@ -195,6 +195,15 @@ static int op_destroy(struct mach_space *caller, struct mach_space *task,
 		mutex_unlock(&task->lock);
 		return KERN_INVALID_RIGHT;
 	}
+	/*
+	 * The task's own pinned send right keeps its last reference, as
+	 * XNU keeps it (MPG_FLAGS_MOD_REFS_PINNED_DESTROY): see dealloc.
+	 */
+	if (entry->name == task->task_self && entry->type == MACH_PORT_TYPE_SEND) {
+		entry->urefs = 1;
+		mutex_unlock(&task->lock);
+		return KERN_SUCCESS;
+	}
 	mach_right_destroy_entry(task, entry);
 	mutex_unlock(&task->lock);
 	return KERN_SUCCESS;

@@ -237,6 +237,15 @@ static void pool_add(struct fz *f, mach_port_name_t n)
 		pool[rn(f, POOL)] = n;
 }
 
+/*
+ * The baseline names (our task port among them) must survive: the checks at
+ * the end go through them.  A random name that hits one becomes null.
+ */
+static mach_port_name_t spare_baseline(mach_port_name_t n)
+{
+	return is_baseline(n) ? MACH_PORT_NULL : n;
+}
+
 /* A name for an argument: mostly from the pool, sometimes anything. */
 static mach_port_name_t pick(struct fz *f)
 {
@@ -246,16 +255,13 @@ static mach_port_name_t pick(struct fz *f)
 	case 1:
 		return MACH_PORT_DEAD;
 	case 2:
-		return (mach_port_name_t)rnd(f);
+		return spare_baseline((mach_port_name_t)rnd(f));
 	case 3:
-		return (rn(f, 64) << 8) | rn(f, 256);
+		return spare_baseline((rn(f, 64) << 8) | rn(f, 256));
 	case 4:
 		return hot;
-	default: {
-		mach_port_name_t n = pool[rn(f, POOL)];
-
-		return is_baseline(n) ? MACH_PORT_NULL : n;
-	}
+	default:
+		return spare_baseline(pool[rn(f, POOL)]);
 	}
 }
 

@@ -32,6 +32,10 @@ static void self(void)
 		  "pid 0 (the kernel) is refused");
 	expect_kr(KERN_FAILURE, task_for_pid(mach_task_self(), 0x7ffffff0, &t),
 		  "no such process");
+	expect_kr(KERN_SUCCESS, mach_port_destroy(mach_task_self(), mach_task_self()),
+		  "destroying our pinned task port name");
+	expect_eq(MACH_PORT_TYPE_SEND, mu_type(mach_task_self()),
+		  "it keeps its last reference, as XNU keeps a pinned right");
 	expect_kr(KERN_FAILURE, task_for_pid(MACH_PORT_NULL, getpid(), &t),
 		  "no task port to ask with (a trap: KERN_FAILURE, as XNU)");
 	expect_eq(MACH_PORT_NULL, t, "and no port");
