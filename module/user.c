@@ -60,10 +60,14 @@ void mach_user_put(struct mach_user *user)
 	kfree(user);
 }
 
-/* Add 'n' to 'counter' unless that passes 'max'. */
+/*
+ * Add 'n' to 'counter' unless that passes 'max'.  The counter never goes
+ * negative, so comparing unsigned keeps a limit above LONG_MAX meaning
+ * "no limit" rather than refusing everything.
+ */
 static bool mach_charge(atomic_long_t *counter, long n, unsigned long max)
 {
-	if (atomic_long_add_return(n, counter) > (long)max) {
+	if ((unsigned long)atomic_long_add_return(n, counter) > max) {
 		atomic_long_sub(n, counter);
 		return false;
 	}

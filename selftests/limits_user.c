@@ -274,6 +274,20 @@ static void ool_per_user(void)
 	nobody_under("max_user_ool", 1024 * 1024, fill_ool, 0);
 }
 
+/* The largest value a parameter takes is no limit, not a negative one. */
+static void send_one(int unused)
+{
+	mach_port_t port = mu_port_send();
+
+	(void)unused;
+	expect_kr(MACH_MSG_SUCCESS, send_big(port), "a send under ULONG_MAX");
+}
+
+static void huge_limit_is_none(void)
+{
+	nobody_under("max_user_bytes", ~0UL, send_one, 0);
+}
+
 /* --- the module's counters ---------------------------------------------- */
 
 /* Queued messages, their bytes and OOL bytes show up and go away exactly. */
@@ -323,6 +337,7 @@ static const struct mt_case cases[] = {
 	MT_CASE(limit_is_per_user),
 	MT_CASE(bytes_per_user),
 	MT_CASE(ool_per_user),
+	MT_CASE(huge_limit_is_none),
 	MT_CASE(counters_follow_messages),
 };
 
