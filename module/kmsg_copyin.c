@@ -122,7 +122,8 @@ static int mach_uses_check_each(struct mach_space *space,
 		 * a right to a dead port travels as MACH_PORT_DEAD, except
 		 * as the destination
 		 */
-		if (kr == KERN_INVALID_CAPABILITY && uses[i].where != USE_DEST) {
+		if (kr == KERN_INVALID_CAPABILITY && uses[i].where != USE_DEST &&
+		    (uses[i].entry->type & MACH_PORT_TYPE_DEAD_NAME)) {
 			uses[i].dead = true;
 			continue;
 		}
@@ -158,7 +159,9 @@ static int mach_uses_check_groups(struct mach_space *space,
 			entry = mach_entry_lookup(space, uses[i].name);
 			if (moves_once > 1 || (moves_once && j - i > 1) ||
 			    moves_recv > 1 || moves_send > entry->urefs ||
-			    dead > entry->urefs)
+			    dead > entry->urefs ||
+			    (moves_send &&
+			     mach_entry_pinned_last(space, entry, moves_send)))
 				return worst == USE_BODY ?
 				       MACH_SEND_INVALID_RIGHT :
 				       MACH_SEND_INVALID_REPLY;

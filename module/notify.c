@@ -222,7 +222,8 @@ static int mach_notify_take(struct mach_space *caller, u32 name, u32 poly,
 	if (name == MACH_PORT_DEAD)
 		return KERN_INVALID_CAPABILITY;
 	/* NAME, RIGHT, or CAPABILITY for a dead one */
-	return mach_right_take(caller, name, poly, portp);
+	return mach_right_take(caller, name, poly, KERN_INVALID_CAPABILITY,
+			       portp);
 }
 
 /* Register (or replace, or cancel) a dead-name request on a name. */

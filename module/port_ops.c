@@ -361,9 +361,10 @@ static int op_insert_right(struct mach_space *caller, struct mach_space *task,
 	if (!MACH_PORT_VALID(a->poly))
 		return KERN_INVALID_VALUE;
 
-	kr = mach_right_take(caller, a->poly, a->disposition, &port);
+	kr = mach_right_take(caller, a->poly, a->disposition,
+			     KERN_INVALID_RIGHT, &port);
 	if (kr != KERN_SUCCESS)
-		return kr == KERN_INVALID_CAPABILITY ? KERN_INVALID_RIGHT : kr;
+		return kr;
 	type = mach_right_carried_type(a->disposition);
 
 	if (!mach_space_lock_active(task)) {
@@ -393,9 +394,10 @@ static int op_extract_right(struct mach_space *caller, struct mach_space *task,
 	if (!MACH_PORT_VALID(a->name))
 		return KERN_INVALID_NAME;
 
-	kr = mach_right_take(task, a->name, a->disposition, &port);
+	kr = mach_right_take(task, a->name, a->disposition,
+			     KERN_INVALID_RIGHT, &port);
 	if (kr != KERN_SUCCESS)
-		return kr == KERN_INVALID_CAPABILITY ? KERN_INVALID_RIGHT : kr;
+		return kr;
 	type = mach_right_carried_type(a->disposition);
 	kr = mach_right_give(caller, port, type, &a->poly);
 	a->disposition = type;

@@ -77,6 +77,18 @@ bool mach_right_check_dead(struct mach_space *space, struct mach_entry *entry)
 	return true;
 }
 
+/*
+ * Would moving 'moves' send rights out of the entry take the task's own
+ * pinned send right to its task port?  XNU refuses that move with
+ * KERN_INVALID_CAPABILITY (MPG_FLAGS_MOD_REFS_PINNED_COPYIN); the name stays.
+ */
+bool mach_entry_pinned_last(struct mach_space *space,
+			    struct mach_entry *entry, u32 moves)
+{
+	return entry->name == space->task_self &&
+	       (entry->type & MACH_PORT_TYPE_SEND) && entry->urefs <= moves;
+}
+
 /* Check, without side effects beyond dead-name conversion, a copyin. */
 int mach_right_copyin_check(struct mach_space *space, u32 name, u32 disp)
 {
@@ -108,6 +120,9 @@ int mach_right_copyin_check_entry(struct mach_space *space, u32 name,
 			return KERN_INVALID_CAPABILITY;
 		if (!(entry->type & MACH_PORT_TYPE_SEND))
 			return KERN_INVALID_RIGHT;
+		if (disp == MACH_MSG_TYPE_MOVE_SEND &&
+		    mach_entry_pinned_last(space, entry, 1))
+			return KERN_INVALID_CAPABILITY;
 		return KERN_SUCCESS;
 	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
 		if (mach_right_check_dead(space, entry) ||
@@ -520,20 +535,29 @@ u32 mach_right_info(struct mach_space *space, struct mach_entry *entry,
 
 /*
  * Take a right out of a space for the kernel to hold, with the space's lock
- * held only around it.  Returns the copyin's kern_return_t:
- * KERN_INVALID_CAPABILITY when the name is dead, KERN_INVALID_TASK when the
- * space has died.
+ * held only around it.  Returns the copyin's kern_return_t, with 'dead_kr'
+ * when the name is dead (routines differ: KERN_INVALID_RIGHT for
+ * mach_port_insert_right, KERN_INVALID_CAPABILITY for notifications) and
+ * KERN_INVALID_TASK when the space has died.  Moving the last reference to
+ * the task's pinned port is KERN_INVALID_CAPABILITY everywhere.
  */
 int mach_right_take(struct mach_space *space, u32 name, u32 disp,
-		    struct mach_port **portp)
+		    int dead_kr, struct mach_port **portp)
 {
+	struct mach_entry *entry;
 	int kr;
 
 	mutex_lock(&space->lock);
-	kr = space->active ? mach_right_copyin_check(space, name, disp) :
-			     KERN_INVALID_TASK;
-	if (kr == KERN_SUCCESS)
-		mach_right_copyin(space, name, disp, portp);
+	if (!space->active) {
+		kr = KERN_INVALID_TASK;
+	} else {
+		kr = mach_right_copyin_check_entry(space, name, disp, &entry);
+		if (kr == KERN_SUCCESS)
+			mach_right_copyin_entry(space, entry, disp, portp);
+		else if (kr == KERN_INVALID_CAPABILITY &&
+			 (entry->type & MACH_PORT_TYPE_DEAD_NAME))
+			kr = dead_kr;
+	}
 	mutex_unlock(&space->lock);
 	return kr;
 }

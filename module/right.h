@@ -19,6 +19,8 @@ bool mach_right_disposition_valid(u32 disp);
 /* The right type a receiver sees for a right sent with 'disp'. */
 u32 mach_right_carried_type(u32 disp);
 
+bool mach_entry_pinned_last(struct mach_space *space,
+			    struct mach_entry *entry, u32 moves);
 int mach_right_copyin_check(struct mach_space *space, u32 name, u32 disp);
 int mach_right_copyin_check_entry(struct mach_space *space, u32 name,
 				  u32 disp, struct mach_entry **entryp);
@@ -34,7 +36,7 @@ void mach_right_release_to(struct mach_port *port, u32 type,
 			   struct list_head *deaths);
 
 int mach_right_take(struct mach_space *space, u32 name, u32 disp,
-		    struct mach_port **portp);
+		    int dead_kr, struct mach_port **portp);
 int mach_right_give(struct mach_space *space, struct mach_port *port,
 		    u32 type, u32 *name);
 

@@ -117,13 +117,11 @@ int mach_host_get_special(struct mach_space *caller, u32 which, u32 *name)
 static int mach_take_send(struct mach_space *caller, u32 name,
 			  struct mach_port **portp)
 {
-	int kr;
-
 	*portp = NULL;
 	if (!MACH_PORT_VALID(name))
 		return KERN_SUCCESS;
-	kr = mach_right_take(caller, name, MACH_MSG_TYPE_COPY_SEND, portp);
-	return kr == KERN_INVALID_CAPABILITY ? KERN_INVALID_RIGHT : kr;
+	return mach_right_take(caller, name, MACH_MSG_TYPE_COPY_SEND,
+			       KERN_INVALID_RIGHT, portp);
 }
 
 int mach_host_set_special(struct mach_space *caller, u32 which, u32 name)

@@ -1089,7 +1089,13 @@ static void teardown_and_check(const char *label)
 
 	atomic_store(&stop_watchdog, true);
 	pthread_join(wd_thread, NULL);
-	expect_true(n >= 0, "mach_port_names at the end");
+	if (!expect_true(n >= 0, "mach_port_names at the end")) {
+		mach_port_type_t t = 0;
+		kern_return_t kr = mach_port_type(self, self, &t);
+
+		mt_diag("%s: names failed (errno %d); task self 0x%x: %s, type 0x%x",
+			label, errno, self, mach_error_string(kr), t);
+	}
 	for (int i = 0; i < n && i < (1 << 16); i++) {
 		if (!is_baseline(all_names[i])) {
 			ok = false;

@@ -13,6 +13,7 @@
  * targets that are not dumpable) are in task_for_pid_xuser.c.
  */
 #include <signal.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -130,10 +131,83 @@ static void task_port_dies(void)
 	close(ready[1]);
 }
 
+/*
+ * The last user reference to our own task port cannot be moved out of the
+ * space (XNU: KERN_INVALID_CAPABILITY, MPG_FLAGS_MOD_REFS_PINNED_COPYIN):
+ * not by extract_right, not as a message's destination, not in a body.
+ * References above the last move as usual.
+ */
+static void pinned_self_move(void)
+{
+	mach_port_t self = mach_task_self(), got = MACH_PORT_NULL, port = mu_port();
+	mach_msg_type_name_t gt;
+	struct {
+		mach_msg_header_t h;
+		mach_msg_body_t b;
+		mach_msg_port_descriptor_t d[2];
+	} m;
+	struct mu_rcv r;
+
+	expect_eq(1, mu_refs(self, MACH_PORT_RIGHT_SEND), "one reference to start");
+	expect_kr(KERN_INVALID_CAPABILITY,
+		  mach_port_extract_right(self, self, MACH_MSG_TYPE_MOVE_SEND, &got, &gt),
+		  "extract_right MOVE_SEND of the last reference");
+	expect_eq(MACH_PORT_NULL, got, "nothing extracted");
+	expect_kr(MACH_SEND_INVALID_DEST,
+		  mu_send(self, MACH_MSG_TYPE_MOVE_SEND, MACH_PORT_NULL, 0, 1, 0, 0, 0, 0),
+		  "MOVE_SEND as the destination");
+
+	memset(&m, 0, sizeof(m));
+	m.h.msgh_bits = MACH_MSGH_BITS_SET(MACH_MSG_TYPE_MAKE_SEND, 0, 0,
+					   MACH_MSGH_BITS_COMPLEX);
+	m.h.msgh_size = sizeof(m.h) + sizeof(m.b) + sizeof(m.d[0]);
+	m.h.msgh_remote_port = port;
+	m.b.msgh_descriptor_count = 1;
+	m.d[0].name = self;
+	m.d[0].disposition = MACH_MSG_TYPE_MOVE_SEND;
+	m.d[0].type = MACH_MSG_PORT_DESCRIPTOR;
+	m.d[1] = m.d[0];
+	expect_kr(MACH_SEND_INVALID_RIGHT,
+		  mach_msg(&m.h, MACH_SEND_MSG, m.h.msgh_size, 0, 0, 0, 0),
+		  "MOVE_SEND in a port descriptor");
+	expect_eq(MACH_PORT_TYPE_SEND, mu_type(self), "the name stays a send right");
+	expect_eq(1, mu_refs(self, MACH_PORT_RIGHT_SEND), "with its one reference");
+
+	/* with two references, moving both at once is refused too */
+	assert_kr(KERN_SUCCESS, mach_port_mod_refs(self, self, MACH_PORT_RIGHT_SEND, 1),
+		  "a second reference");
+	m.b.msgh_descriptor_count = 2;
+	m.h.msgh_size = sizeof(m);
+	expect_kr(MACH_SEND_INVALID_RIGHT,
+		  mach_msg(&m.h, MACH_SEND_MSG, m.h.msgh_size, 0, 0, 0, 0),
+		  "two MOVE_SENDs of two references");
+	expect_eq(2, mu_refs(self, MACH_PORT_RIGHT_SEND), "both references stay");
+
+	/* but one of two moves */
+	m.b.msgh_descriptor_count = 1;
+	m.h.msgh_size = sizeof(m.h) + sizeof(m.b) + sizeof(m.d[0]);
+	expect_kr(MACH_MSG_SUCCESS,
+		  mach_msg(&m.h, MACH_SEND_MSG, m.h.msgh_size, 0, 0, 0, 0),
+		  "MOVE_SEND of a reference above the last");
+	expect_eq(1, mu_refs(self, MACH_PORT_RIGHT_SEND), "one reference left");
+	if (expect_kr(MACH_MSG_SUCCESS, mu_recv(port, &r, 0, 0), "receive it")) {
+		const mach_msg_port_descriptor_t *d =
+			(const void *)((const char *)&r.hdr + sizeof(mach_msg_header_t) +
+				       sizeof(mach_msg_body_t));
+
+		expect_eq(self, d->name, "it arrives under the same name");
+		expect_eq(2, mu_refs(self, MACH_PORT_RIGHT_SEND), "as a second reference");
+		mach_port_deallocate(self, self);
+	}
+	expect_eq(1, mu_refs(self, MACH_PORT_RIGHT_SEND), "back to one reference");
+	mach_port_destroy(self, port);
+}
+
 static const struct mt_case cases[] = {
 	MT_CASE(self),
 	MT_CASE(child_same_user),
 	MT_CASE(task_port_dies),
+	MT_CASE(pinned_self_move),
 };
 
 int main(void)
