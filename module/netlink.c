@@ -167,7 +167,7 @@ static void mach_nl_entry_read(struct mach_entry *entry,
 
 	port = entry->object;
 	spin_lock(&port->lock);
-	e->port_id = port->id;
+	e->port_id = mach_object_identity(port);
 	if (!port->active && !(entry->type & MACH_PORT_TYPE_RECEIVE)) {
 		if (entry->type & MACH_PORT_TYPE_SEND_ONCE)
 			e->urefs = 1;

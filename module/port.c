@@ -3,8 +3,8 @@
  * Port objects: allocation, right accounting and death.
  */
 
-#include <linux/atomic.h>
 #include <linux/sched.h>
+#include <linux/siphash.h>
 #include <linux/slab.h>
 #include "desc.h"
 #include "kmsg.h"
@@ -16,7 +16,6 @@
 #include "stats.h"
 
 static struct kmem_cache *mach_port_cache;
-static atomic64_t mach_port_ids;
 
 int mach_port_init_cache(void)
 {
@@ -32,6 +31,23 @@ void mach_port_exit_cache(void)
 	mach_port_cache = NULL;
 }
 
+/*
+ * What introspection shows for a port or port set: a keyed hash of its
+ * address, so an object has the same identity in every space (as XNU's
+ * VM_KERNEL_ADDRPERM gives) without the address being shown, and without a
+ * counter shared by every CPU that creates ports.  Never 0 (0 is "none");
+ * mach_port_space_info shows its low 32 bits, netlink all 64.
+ */
+u64 mach_object_identity(const void *object)
+{
+	static siphash_key_t key;
+
+	if (!object)
+		return 0;
+	get_random_once(&key, sizeof(key));
+	return siphash_1u64((u64)(uintptr_t)object, &key) | 1;
+}
+
 /* A new, active port with one reference and no receiver yet. */
 struct mach_port *mach_port_alloc(void)
 {
@@ -43,7 +59,6 @@ struct mach_port *mach_port_alloc(void)
 	mach_stat_inc(MACH_STAT_PORTS);
 	trace_mach_port_create(port);
 	kref_init(&port->ref);
-	port->id = atomic64_inc_return(&mach_port_ids);
 	spin_lock_init(&port->lock);
 	port->active = true;
 	port->qlimit = MACH_PORT_QLIMIT_DEFAULT;

@@ -31,7 +31,6 @@ enum mach_kobject_type {
 
 struct mach_port {
 	struct kref ref;
-	u64 id;				/* identity for introspection; fixed */
 	spinlock_t lock;		/* protects all that follows */
 
 	bool active;			/* false once the receive right died */
@@ -75,6 +74,7 @@ struct mach_port {
 
 int mach_port_init_cache(void);
 void mach_port_exit_cache(void);
+u64 mach_object_identity(const void *object);
 struct mach_port *mach_port_alloc(void);
 void mach_port_get(struct mach_port *port);
 void mach_port_put(struct mach_port *port);

@@ -12,7 +12,6 @@
 #include <linux/mm.h>
 #include <linux/once.h>
 #include <linux/sched.h>
-#include <linux/siphash.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/mach.h>
@@ -926,21 +925,6 @@ static int op_allocate_full(struct mach_space *caller,
 				a->qos & MACH_QOS_NAME, NULL);
 }
 
-/*
- * What mach_port_space_info shows for an object: a keyed hash of its
- * address, so a port has the same identity in every space (as XNU's
- * VM_KERNEL_ADDRPERM gives) without the address being shown.
- */
-static u32 mach_object_id(const void *object)
-{
-	static siphash_key_t key;
-
-	if (!object)
-		return 0;
-	get_random_once(&key, sizeof(key));
-	return (u32)siphash_1u64((u64)(uintptr_t)object, &key) | 1;
-}
-
 static int op_space_info(struct mach_space *caller, struct mach_space *task,
 			 void *p)
 {
@@ -973,7 +957,7 @@ static int op_space_info(struct mach_space *caller, struct mach_space *task,
 			info[n].type = type;
 			info[n].urefs = urefs;
 			info[n].object = type & MACH_PORT_TYPE_DEAD_NAME ? 0 :
-					 mach_object_id(entry->object);
+					 lower_32_bits(mach_object_identity(entry->object));
 		}
 		n++;
 	}
