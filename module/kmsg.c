@@ -95,7 +95,7 @@ struct mach_kmsg *mach_kmsg_alloc_charged(struct mach_space *space, u32 size)
 		mach_user_uncharge_msg(user, size);
 		return NULL;
 	}
-	kmsg->user = mach_user_get(user);
+	kmsg->user = user;	/* the charge is its reference */
 	return kmsg;
 }
 
@@ -125,7 +125,6 @@ static void mach_kmsg_clear(struct mach_kmsg *kmsg)
 		if (kmsg->ool_charged)
 			mach_user_uncharge_ool(kmsg->user, kmsg->ool_charged);
 		mach_user_uncharge_msg(kmsg->user, kmsg->size);
-		mach_user_put(kmsg->user);
 	}
 	mach_stat_dec(MACH_STAT_KMSGS);
 	mach_stat_add(MACH_STAT_KMSG_BYTES, -(long)kmsg->size);

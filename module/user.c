@@ -27,16 +27,19 @@ struct mach_user *mach_user_get_current(void)
 
 	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL);
 	spin_lock(&mach_users_lock);
+	/*
+	 * A record whose count reached 0 is being freed by whoever dropped
+	 * it (it holds nothing any more): skip it and start a new one.
+	 */
 	hash_for_each_possible(mach_users, user, link, __kuid_val(uid))
-		if (uid_eq(user->uid, uid)) {
-			refcount_inc(&user->ref);
+		if (uid_eq(user->uid, uid) &&
+		    atomic64_add_unless(&user->refs, MACH_USER_SPACE, 0))
 			goto out;
-		}
 	user = fresh;
 	fresh = NULL;
 	if (user) {
 		user->uid = uid;
-		refcount_set(&user->ref, 1);
+		atomic64_set(&user->refs, MACH_USER_SPACE);
 		hash_add(mach_users, &user->link, __kuid_val(uid));
 	}
 out:
@@ -45,19 +48,20 @@ out:
 	return user;
 }
 
-struct mach_user *mach_user_get(struct mach_user *user)
+/* Once the count is 0 it never rises again (see the look-up): free it. */
+static void mach_user_release(struct mach_user *user, s64 n)
 {
-	refcount_inc(&user->ref);
-	return user;
+	if (atomic64_sub_return(n, &user->refs))
+		return;
+	spin_lock(&mach_users_lock);
+	hash_del(&user->link);
+	spin_unlock(&mach_users_lock);
+	kfree(user);
 }
 
 void mach_user_put(struct mach_user *user)
 {
-	if (!refcount_dec_and_lock(&user->ref, &mach_users_lock))
-		return;
-	hash_del(&user->link);
-	spin_unlock(&mach_users_lock);
-	kfree(user);
+	mach_user_release(user, MACH_USER_SPACE);
 }
 
 /*
@@ -76,10 +80,16 @@ static bool mach_charge(atomic_long_t *counter, long n, unsigned long max)
 
 bool mach_user_charge_msg(struct mach_user *user, u32 bytes)
 {
-	if (!mach_charge(&user->msgs, 1, mach_max_user_msgs))
+	/* below 2^31, the message count can never carry into the spaces */
+	u32 max = min_t(u32, mach_max_user_msgs, S32_MAX);
+
+	/* the caller's space holds a reference: these never reach 0 */
+	if ((u32)atomic64_inc_return(&user->refs) > max) {
+		atomic64_dec(&user->refs);
 		return false;
+	}
 	if (!mach_charge(&user->bytes, bytes, mach_max_user_bytes)) {
-		atomic_long_dec(&user->msgs);
+		atomic64_dec(&user->refs);
 		return false;
 	}
 	return true;
@@ -88,7 +98,7 @@ bool mach_user_charge_msg(struct mach_user *user, u32 bytes)
 void mach_user_uncharge_msg(struct mach_user *user, u32 bytes)
 {
 	atomic_long_sub(bytes, &user->bytes);
-	atomic_long_dec(&user->msgs);
+	mach_user_release(user, 1);	/* last: it may free the record */
 }
 
 bool mach_user_charge_ool(struct mach_user *user, u64 bytes)
