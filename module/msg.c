@@ -11,6 +11,7 @@
 #include <linux/mach.h>
 #include "desc.h"
 #include "kmsg.h"
+#include "kobject.h"
 #include "mach_trace.h"
 #include "msg.h"
 #include "mqueue.h"
@@ -125,11 +126,13 @@ static int mach_msg_send(struct mach_space *space, const struct mach_ioc_msg *a,
 	mach_desc_sender_dealloc(kmsg);
 	mach_kmsg_set_sender(kmsg);
 
-	/* kernel-object ports have no receiver to read the message */
-	if (kmsg->dest->kobj_type != MACH_KOBJ_NONE)
-		ret = MACH_SEND_INVALID_DEST;
-	else
+	/* a kernel-object port: the kernel is its receiver */
+	if (kmsg->dest->kobj_type != MACH_KOBJ_NONE) {
+		mach_kobject_server(kmsg);
+		ret = MACH_MSG_SUCCESS;
+	} else {
 		ret = mach_mqueue_send(kmsg, a->option, a->timeout);
+	}
 	if (ret == MACH_MSG_SUCCESS) {
 		mach_stat_inc(MACH_STAT_SENT);
 		mach_stat_add(MACH_STAT_SENT_BYTES, size);

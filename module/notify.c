@@ -21,25 +21,34 @@ static const u8 mach_ndr_record[8] = { 0, 0, 0, 0, 1, 0, 0, 0 };
 
 #define MACH_NOTIFY_BODY_SIZE	(sizeof(struct mach_msg_header) + 8 + 4)
 
-/* Send a notification with a 32-bit argument after the NDR record. */
-static void mach_notify_u32(struct mach_port *notify, s32 id, u32 value)
+/*
+ * Send a kernel message of a header, the NDR record and one 32-bit value
+ * on a right of 'type' (PORT_SEND_ONCE or PORT_SEND), which it consumes.
+ */
+void mach_kernel_send_u32(struct mach_port *port, u32 type, s32 id, u32 value)
 {
 	struct mach_kmsg *kmsg = mach_kmsg_alloc(MACH_NOTIFY_BODY_SIZE);
 	u8 *body;
 
 	if (!kmsg) {
-		mach_port_release_sonce(notify);
+		mach_right_release(port, type);
 		return;
 	}
-	kmsg->hdr->bits = MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE, 0);
+	kmsg->hdr->bits = MACH_MSGH_BITS(type, 0);
 	kmsg->hdr->size = MACH_NOTIFY_BODY_SIZE;
 	kmsg->hdr->id = id;
 	body = kmsg->data + sizeof(struct mach_msg_header);
 	memcpy(body, mach_ndr_record, sizeof(mach_ndr_record));
 	memcpy(body + sizeof(mach_ndr_record), &value, sizeof(value));
-	kmsg->dest = notify;
-	kmsg->dest_type = MACH_MSG_TYPE_PORT_SEND_ONCE;
+	kmsg->dest = port;
+	kmsg->dest_type = type;
 	mach_mqueue_send_kernel(kmsg);
+}
+
+/* A notification with a 32-bit argument after the NDR record. */
+static void mach_notify_u32(struct mach_port *notify, s32 id, u32 value)
+{
+	mach_kernel_send_u32(notify, MACH_MSG_TYPE_PORT_SEND_ONCE, id, value);
 }
 
 /*

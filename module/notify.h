@@ -34,6 +34,7 @@ struct mach_dnreq {
 	bool fired;			/* the port died with the note on it */
 };
 
+void mach_kernel_send_u32(struct mach_port *port, u32 type, s32 id, u32 value);
 void mach_notify_send_once(struct mach_port *port);
 void mach_notify_dead_name(struct mach_port *notify, u32 name);
 void mach_notify_port_deleted(struct mach_port *notify, u32 name);

@@ -203,11 +203,82 @@ static void pinned_self_move(void)
 	mach_port_destroy(self, port);
 }
 
+/*
+ * A message to a task port goes to the kernel's server for it, which knows
+ * no routine by message (libmach's routines are ioctls) and answers as
+ * XNU answers an unknown id: the send succeeds, the request's rights are
+ * destroyed, and the reply port gets a mig_reply_error_t with MIG_BAD_ID.
+ */
+static void message_to_task_port(void)
+{
+	mach_port_t self = mach_task_self(), reply = mu_port(), carried = mu_port_send();
+	union {
+		mach_msg_header_t h;
+		struct {
+			mach_msg_header_t h;
+			mach_msg_body_t b;
+			mach_msg_port_descriptor_t d;
+		} c;
+		struct {
+			mig_reply_error_t r;
+			mach_msg_max_trailer_t t;
+		} rcv;
+	} m;
+
+	memset(&m, 0, sizeof(m));
+	m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0);
+	m.h.msgh_size = sizeof(m.h);
+	m.h.msgh_remote_port = self;
+	m.h.msgh_id = 4242;
+	expect_kr(MACH_MSG_SUCCESS, mach_msg(&m.h, MACH_SEND_MSG, sizeof(m.h), 0, 0, 0, 0),
+		  "a send to our task port succeeds");
+	expect_eq(1, mu_refs(self, MACH_PORT_RIGHT_SEND), "COPY_SEND left the name as it was");
+
+	/* an RPC: the answer is MIG_BAD_ID on the reply port */
+	memset(&m, 0, sizeof(m));
+	m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	m.h.msgh_size = sizeof(m.h);
+	m.h.msgh_remote_port = self;
+	m.h.msgh_local_port = reply;
+	m.h.msgh_id = 3404;
+	if (expect_kr(MACH_MSG_SUCCESS,
+		      mach_msg(&m.h, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT, sizeof(m.h),
+			       sizeof(m.rcv), reply, 5000, 0),
+		      "an RPC to our task port gets an answer")) {
+		expect_eq(3404 + 100, m.rcv.r.Head.msgh_id, "msgh_id: the request's + 100");
+		expect_eq(sizeof(mig_reply_error_t), m.rcv.r.Head.msgh_size,
+			  "a mig_reply_error_t");
+		expect_eq(MIG_BAD_ID, m.rcv.r.RetCode, "RetCode MIG_BAD_ID");
+		expect_eq(reply, m.rcv.r.Head.msgh_local_port, "received on the reply port");
+		expect_eq(MACH_PORT_NULL, m.rcv.r.Head.msgh_remote_port, "no reply right in it");
+		expect_eq(MACH_MSG_TYPE_PORT_SEND_ONCE, MACH_MSGH_BITS_LOCAL(m.rcv.r.Head.msgh_bits),
+			  "delivered on the send-once right it was sent with");
+	}
+
+	/* the request's rights are destroyed: a receive right carried dies */
+	memset(&m, 0, sizeof(m));
+	m.c.h.msgh_bits = MACH_MSGH_BITS_SET(MACH_MSG_TYPE_COPY_SEND, 0, 0,
+					     MACH_MSGH_BITS_COMPLEX);
+	m.c.h.msgh_size = sizeof(m.c);
+	m.c.h.msgh_remote_port = self;
+	m.c.b.msgh_descriptor_count = 1;
+	m.c.d.name = carried;
+	m.c.d.disposition = MACH_MSG_TYPE_MOVE_RECEIVE;
+	m.c.d.type = MACH_MSG_PORT_DESCRIPTOR;
+	expect_kr(MACH_MSG_SUCCESS, mach_msg(&m.h, MACH_SEND_MSG, sizeof(m.c), 0, 0, 0, 0),
+		  "a complex message to our task port");
+	expect_eq(MACH_PORT_TYPE_DEAD_NAME, mu_type(carried),
+		  "the receive right it carried was destroyed: our send right is dead");
+	mach_port_deallocate(self, carried);
+	mach_port_destroy(self, reply);
+}
+
 static const struct mt_case cases[] = {
 	MT_CASE(self),
 	MT_CASE(child_same_user),
 	MT_CASE(task_port_dies),
 	MT_CASE(pinned_self_move),
+	MT_CASE(message_to_task_port),
 };
 
 int main(void)
