@@ -706,8 +706,8 @@ static struct mach_port *mach_op_receive_valid(struct mach_space *task,
 	return mach_op_receive(task, name, kr);
 }
 
-static int op_set_mscount(struct mach_space *caller, struct mach_space *task,
-			  void *p)
+/* Set a receive right's make-send count or sequence number. */
+static int mach_set_port_count(struct mach_space *task, void *p, bool seqno)
 {
 	struct mach_port_count_args *a = p;
 	struct mach_port *port;
@@ -717,27 +717,25 @@ static int op_set_mscount(struct mach_space *caller, struct mach_space *task,
 	if (!port)
 		return kr;
 	spin_lock(&port->lock);
-	port->mscount = a->value;
+	if (seqno)
+		port->seqno = a->value;
+	else
+		port->mscount = a->value;
 	spin_unlock(&port->lock);
 	mutex_unlock(&task->lock);
 	return KERN_SUCCESS;
 }
 
+static int op_set_mscount(struct mach_space *caller, struct mach_space *task,
+			  void *p)
+{
+	return mach_set_port_count(task, p, false);
+}
+
 static int op_set_seqno(struct mach_space *caller, struct mach_space *task,
 			void *p)
 {
-	struct mach_port_count_args *a = p;
-	struct mach_port *port;
-	int kr;
-
-	port = mach_op_receive_valid(task, a->name, &kr);
-	if (!port)
-		return kr;
-	spin_lock(&port->lock);
-	port->seqno = a->value;
-	spin_unlock(&port->lock);
-	mutex_unlock(&task->lock);
-	return KERN_SUCCESS;
+	return mach_set_port_count(task, p, true);
 }
 
 /* XNU checks no name here: MACH_PORT_NULL and _DEAD are INVALID_NAME. */
