@@ -145,7 +145,13 @@ done
 awk -F, '
 	NR == 1 { next }
 	# Kernel memory rows: bytes per object, the same under either clock.
-	$4 == "mem" { if (!($3 in mem)) { mem[$3] = ($8 == "" ? $12 : $8 " bytes: " $12); morder[++m] = $3 }; next }
+	$4 == "mem" {
+		note = $12
+		gsub(/"/, "", note)
+		sub(/^bytes per object; /, "", note)
+		if (!($3 in mem)) { mem[$3] = ($8 == "" ? note : $8 " bytes (" note ")"); morder[++m] = $3 }
+		next
+	}
 	{
 		key = $2 SUBSEP $3 SUBSEP $5
 		if (!(key in seen)) { seen[key] = 1; order[++n] = key; kind[key] = $4 }
@@ -154,7 +160,7 @@ awk -F, '
 		rat[$1, key] = ($11 == "" ? "-" : sprintf("%.2f", $11))
 	}
 	END {
-		printf "%-5s %-16s %-4s %8s | %-30s %6s | %-30s %6s\n", "mode", "mechanism", "kind",
+		printf "%-5s %-18s %-4s %8s | %-30s %6s | %-30s %6s\n", "mode", "mechanism", "kind",
 		       "size", "wall ns median [p10-p90]", "x_pipe", "icount ns median [p10-p90]", "x_pipe"
 		for (i = 1; i <= n; i++) {
 			split(order[i], k, SUBSEP)
@@ -162,7 +168,7 @@ awk -F, '
 			c = ("icount", order[i]) in val ? val["icount", order[i]] : "-"
 			wr = ("wall", order[i]) in rat ? rat["wall", order[i]] : "-"
 			cr = ("icount", order[i]) in rat ? rat["icount", order[i]] : "-"
-			printf "%-5s %-16s %-4s %8s | %-30s %6s | %-30s %6s\n", k[1], k[2], kind[order[i]],
+			printf "%-5s %-18s %-4s %8s | %-30s %6s | %-30s %6s\n", k[1], k[2], kind[order[i]],
 			       k[3], w, wr, c, cr
 		}
 		if (m) print "\nkernel memory per object (growth of Slab):"
