@@ -1,61 +1,49 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * machbench - Mach IPC against the Linux IPC mechanisms, in one process.
+ * machbench - Mach IPC against the Linux IPC mechanisms, in one process run.
  *
- * Every row is a client (the main thread) and a server (a second thread),
- * both pinned: to the same CPU ("same" mode) or to two CPUs ("cross").
- * A row's figure is the time of one operation, averaged over N iterations;
- * it is measured R times and reported as the median and the p10..p90
- * spread of those R runs, and as a ratio to the pipe row of the same size
- * and mode, measured in the same process run.
+ * This file is the command line, the measurement loop and the output (the
+ * table, the CSV, the targets); the mechanisms are in mech_*.c and the
+ * name-table and memory rows in scale.c.
+ *
+ * Every row is a client (the main thread) and a server (a second thread,
+ * or a forked process for binder and pipe-proc), both pinned: to the same
+ * CPU ("same" mode) or to two CPUs ("cross").  A row's figure is the time
+ * of one operation, averaged over N iterations; it is measured R times and
+ * reported as the median and the p10..p90 spread of those R runs, and as a
+ * ratio to the pipe row of the same size and mode, measured in the same
+ * process run.
  *
  * What one operation is:
  *  - round-trip rows ("rt"): the client sends SIZE bytes and waits for a
  *    minimal answer (a header-only Mach reply, one byte on a pipe or
- *    socket, an empty SysV/POSIX message, a futex wake);
+ *    socket, an empty SysV/POSIX message or binder reply, a futex wake);
  *  - one-way rows ("1way"): the client streams messages of SIZE bytes
- *    through a queue; the figure is the time per message.
+ *    through a queue; the figure is the time per message;
+ *  - memory rows ("mem"): kernel bytes per port or per queued message.
  * Size 0 is the smallest message a mechanism has (one byte for streams).
  *
  * Usage: machbench [-n ITER] [-r RUNS] [-m MECH,...] [-s SIZE,...]
  *                  [--modes same,cross] [--csv PATH] [--label TEXT]
  */
-#define _GNU_SOURCE
+#include "machbench.h"
+
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <limits.h>
-#include <linux/futex.h>
-#include <mqueue.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
-#include <stdatomic.h>
-#include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ipc.h>
-#include <sys/msg.h>
-#include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <mach/mach.h>
-
-#define KIB		1024ul
-#define MIB		(1024ul * 1024ul)
-#define MAX_SIZE	MIB
 #define MAX_RUNS	1000
-#define ID_REQ		0x6d620001
-#define ID_SYNC		0x6d620002
-#define ID_STOP		0x6d620003
 
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void die(const char *fmt, ...)
+void die(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -68,59 +56,8 @@ static void die(const char *fmt, ...)
 	_exit(2);
 }
 
-/* ------------------------------------------------------------------ */
-/* One benchmark context: what a client and its server share.          */
 
-struct ctx;
-
-struct mech {
-	const char *name;
-	const char *kind;		/* "rt" or "1way" */
-	const char *what;		/* one line for --help */
-	bool mach;			/* needs /dev/mach */
-	/* 0: ready; 1: skip this row (ctx->note says why). */
-	int (*setup)(struct ctx *c);
-	void (*server)(struct ctx *c);
-	void (*client)(struct ctx *c, long iters);
-	void (*stop)(struct ctx *c);	/* make the server return */
-	void (*teardown)(struct ctx *c);
-	const size_t *sizes;		/* ends with SIZE_MAX */
-};
-
-struct ctx {
-	const struct mech *m;
-	size_t size;
-	unsigned int members;		/* port-set rows */
-	int server_cpu;
-	char note[120];
-
-	unsigned char *cbuf, *sbuf;	/* client and server buffers */
-	size_t cbuf_len, sbuf_len;
-
-	int fd[4];			/* pipe/socket: client req, server req, server ack, client ack */
-	int qreq, qack;			/* SysV */
-	mqd_t mreq, mack;		/* POSIX */
-	char mq_name[2][64];
-
-	struct fx {			/* futex */
-		_Atomic uint32_t req;
-		_Atomic uint32_t ack;
-		unsigned char *data;
-	} *fx;
-
-	mach_port_t port;		/* server's receive right (+ a send right) */
-	mach_port_t reply;		/* client's reply port */
-	mach_port_t set;		/* port-set rows: the set */
-	mach_port_t *memb;		/* port-set rows: members */
-	mach_port_t rcv_name;		/* what the server receives on */
-};
-
-static size_t wire_size(const struct ctx *c)
-{
-	return c->size ? c->size : 1;
-}
-
-static void *xalloc(size_t n)
+void *xalloc(size_t n)
 {
 	void *p;
 
@@ -151,7 +88,7 @@ static void pick_cpus(void)
 	}
 }
 
-static void pin(int cpu)
+void pin(int cpu)
 {
 	cpu_set_t set;
 
@@ -161,127 +98,7 @@ static void pin(int cpu)
 		die("sched_setaffinity(%d): %s", cpu, strerror(errno));
 }
 
-/* ------------------------------------------------------------------ */
-/* Byte streams: pipe pair and UNIX socketpair                          */
-
-static void write_full(int fd, const void *buf, size_t n)
-{
-	const unsigned char *p = buf;
-
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			die("write: %s", strerror(errno));
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
-/* 1: all n bytes read; 0: end of file before any byte. */
-static int read_full(int fd, void *buf, size_t n)
-{
-	unsigned char *p = buf;
-	size_t got = 0;
-
-	while (got < n) {
-		ssize_t r = read(fd, p + got, n - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r == 0 && got == 0)
-			return 0;
-		if (r <= 0)
-			die("read: %s", r ? strerror(errno) : "short read");
-		got += (size_t)r;
-	}
-	return 1;
-}
-
-static int pipe_setup(struct ctx *c)
-{
-	int a[2], b[2];
-
-	if (pipe2(a, O_CLOEXEC) || pipe2(b, O_CLOEXEC))
-		die("pipe: %s", strerror(errno));
-	c->fd[0] = a[1];	/* client writes requests */
-	c->fd[1] = a[0];	/* server reads them */
-	c->fd[2] = b[1];	/* server writes acks */
-	c->fd[3] = b[0];	/* client reads them */
-	return 0;
-}
-
-static int sock_setup(struct ctx *c)
-{
-	int sv[2];
-
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
-		die("socketpair: %s", strerror(errno));
-	c->fd[0] = c->fd[3] = sv[0];
-	c->fd[1] = c->fd[2] = sv[1];
-	return 0;
-}
-
-static void stream_server(struct ctx *c)
-{
-	size_t n = wire_size(c);
-	char ack = 'a';
-
-	while (read_full(c->fd[1], c->sbuf, n))
-		write_full(c->fd[2], &ack, 1);
-}
-
-static void stream_client(struct ctx *c, long iters)
-{
-	size_t n = wire_size(c);
-	char ack;
-
-	for (long i = 0; i < iters; i++) {
-		write_full(c->fd[0], c->cbuf, n);
-		if (!read_full(c->fd[3], &ack, 1))
-			die("stream: server went away");
-	}
-}
-
-static void pipe_stop(struct ctx *c)
-{
-	close(c->fd[0]);
-	c->fd[0] = -1;
-}
-
-static void sock_stop(struct ctx *c)
-{
-	shutdown(c->fd[0], SHUT_WR);
-}
-
-static void fds_teardown(struct ctx *c)
-{
-	for (int i = 0; i < 4; i++) {
-		if (c->fd[i] < 0)
-			continue;
-		for (int j = i + 1; j < 4; j++)
-			if (c->fd[j] == c->fd[i])
-				c->fd[j] = -1;
-		close(c->fd[i]);
-		c->fd[i] = -1;
-	}
-}
-
-/* ------------------------------------------------------------------ */
-/* SysV message queues: a request queue and an acknowledgement queue    */
-
-#define SYSV_REQ	1
-#define SYSV_STOP	2
-#define SYSV_SYNC	3
-
-struct sysv_msg {
-	long mtype;
-	unsigned char data[];
-};
-
-static long read_proc_long(const char *path, long dflt)
+long read_proc_long(const char *path, long dflt)
 {
 	FILE *f = fopen(path, "r");
 	long v = dflt;
@@ -294,545 +111,29 @@ static long read_proc_long(const char *path, long dflt)
 	return v;
 }
 
-static int sysv_setup(struct ctx *c)
-{
-	long max = read_proc_long("/proc/sys/kernel/msgmax", 8192);
-
-	if ((long)c->size > max) {
-		snprintf(c->note, sizeof(c->note), "larger than msgmax (%ld)", max);
-		return 1;
-	}
-	c->qreq = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
-	c->qack = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
-	if (c->qreq < 0 || c->qack < 0) {
-		snprintf(c->note, sizeof(c->note), "msgget: %s", strerror(errno));
-		return 1;
-	}
-	return 0;
-}
-
-static void sysv_send(int q, void *buf, long type, size_t n)
-{
-	((struct sysv_msg *)buf)->mtype = type;
-	while (msgsnd(q, buf, n, 0))
-		if (errno != EINTR)
-			die("msgsnd: %s", strerror(errno));
-}
-
-static long sysv_recv(int q, void *buf, size_t max)
-{
-	for (;;) {
-		if (msgrcv(q, buf, max, 0, 0) >= 0)
-			return ((struct sysv_msg *)buf)->mtype;
-		if (errno != EINTR)
-			die("msgrcv: %s", strerror(errno));
-	}
-}
-
-static void sysv_server(struct ctx *c)
-{
-	long ack[2] = { SYSV_REQ, 0 };
-
-	for (;;) {
-		long t = sysv_recv(c->qreq, c->sbuf, c->size);
-
-		if (t == SYSV_STOP)
-			return;
-		if (t == SYSV_REQ && !strcmp(c->m->kind, "1way"))
-			continue;
-		sysv_send(c->qack, ack, SYSV_REQ, 0);
-	}
-}
-
-static void sysv_client(struct ctx *c, long iters)
-{
-	long ack[2];
-
-	for (long i = 0; i < iters; i++) {
-		sysv_send(c->qreq, c->cbuf, SYSV_REQ, c->size);
-		sysv_recv(c->qack, ack, 0);
-	}
-}
-
-static void sysv1_client(struct ctx *c, long iters)
-{
-	long ack[2];
-
-	for (long i = 0; i + 1 < iters; i++)
-		sysv_send(c->qreq, c->cbuf, SYSV_REQ, c->size);
-	sysv_send(c->qreq, c->cbuf, SYSV_SYNC, c->size);
-	sysv_recv(c->qack, ack, 0);
-}
-
-static void sysv_stop(struct ctx *c)
-{
-	sysv_send(c->qreq, c->cbuf, SYSV_STOP, 0);
-}
-
-static void sysv_teardown(struct ctx *c)
-{
-	msgctl(c->qreq, IPC_RMID, NULL);
-	msgctl(c->qack, IPC_RMID, NULL);
-}
-
-/* ------------------------------------------------------------------ */
-/* POSIX message queues                                                 */
-
-static int pmq_setup(struct ctx *c)
-{
-	long max = read_proc_long("/proc/sys/fs/mqueue/msgsize_max", 8192);
-	struct mq_attr a = { .mq_maxmsg = 8, .mq_msgsize = (long)wire_size(c) };
-	struct mq_attr b = { .mq_maxmsg = 8, .mq_msgsize = 1 };
-
-	if ((long)c->size > max) {
-		snprintf(c->note, sizeof(c->note), "larger than msgsize_max (%ld)", max);
-		return 1;
-	}
-	snprintf(c->mq_name[0], sizeof(c->mq_name[0]), "/machbench-req-%d", getpid());
-	snprintf(c->mq_name[1], sizeof(c->mq_name[1]), "/machbench-ack-%d", getpid());
-	mq_unlink(c->mq_name[0]);
-	mq_unlink(c->mq_name[1]);
-	c->mreq = mq_open(c->mq_name[0], O_RDWR | O_CREAT | O_EXCL, 0600, &a);
-	c->mack = mq_open(c->mq_name[1], O_RDWR | O_CREAT | O_EXCL, 0600, &b);
-	if (c->mreq == (mqd_t)-1 || c->mack == (mqd_t)-1) {
-		snprintf(c->note, sizeof(c->note), "mq_open: %s", strerror(errno));
-		if (c->mreq != (mqd_t)-1)
-			mq_close(c->mreq);
-		mq_unlink(c->mq_name[0]);
-		mq_unlink(c->mq_name[1]);
-		return 1;
-	}
-	return 0;
-}
-
-static void pmq_send(mqd_t q, const void *buf, size_t n, unsigned int prio)
-{
-	while (mq_send(q, buf, n, prio))
-		if (errno != EINTR)
-			die("mq_send: %s", strerror(errno));
-}
-
-static unsigned int pmq_recv(mqd_t q, void *buf, size_t max)
-{
-	unsigned int prio;
-
-	while (mq_receive(q, buf, max, &prio) < 0)
-		if (errno != EINTR)
-			die("mq_receive: %s", strerror(errno));
-	return prio;
-}
-
-static void pmq_server(struct ctx *c)
-{
-	char ack = 'a';
-
-	while (pmq_recv(c->mreq, c->sbuf, wire_size(c)) == 0)
-		pmq_send(c->mack, &ack, 1, 0);
-}
-
-static void pmq_client(struct ctx *c, long iters)
-{
-	char ack;
-
-	for (long i = 0; i < iters; i++) {
-		pmq_send(c->mreq, c->cbuf, c->size, 0);
-		pmq_recv(c->mack, &ack, 1);
-	}
-}
-
-static void pmq_stop(struct ctx *c)
-{
-	pmq_send(c->mreq, c->cbuf, 0, 1);
-}
-
-static void pmq_teardown(struct ctx *c)
-{
-	mq_close(c->mreq);
-	mq_close(c->mack);
-	mq_unlink(c->mq_name[0]);
-	mq_unlink(c->mq_name[1]);
-}
-
-/* ------------------------------------------------------------------ */
-/* futex ping-pong over shared memory: the floor                        */
-
-#define FX_STOP		0xffffffffu
-
-static void fx_wait(_Atomic uint32_t *w, uint32_t old)
-{
-	syscall(SYS_futex, w, FUTEX_WAIT_PRIVATE, old, NULL, NULL, 0);
-}
-
-static void fx_wake(_Atomic uint32_t *w)
-{
-	syscall(SYS_futex, w, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
-}
-
-static int fx_setup(struct ctx *c)
-{
-	c->fx = xalloc(sizeof(*c->fx));
-	atomic_store(&c->fx->req, 0);
-	atomic_store(&c->fx->ack, 0);
-	c->fx->data = xalloc(wire_size(c));
-	return 0;
-}
-
-static void fx_server(struct ctx *c)
-{
-	uint32_t seen = 0, r;
-
-	for (;;) {
-		while ((r = atomic_load(&c->fx->req)) == seen)
-			fx_wait(&c->fx->req, seen);
-		if (r == FX_STOP)
-			return;
-		memcpy(c->sbuf, c->fx->data, wire_size(c));
-		seen = r;
-		atomic_store(&c->fx->ack, r);
-		fx_wake(&c->fx->ack);
-	}
-}
-
-static void fx_client(struct ctx *c, long iters)
-{
-	uint32_t seq = atomic_load(&c->fx->req);
-
-	for (long i = 0; i < iters; i++) {
-		if (++seq == FX_STOP)
-			seq = 1;
-		memcpy(c->fx->data, c->cbuf, wire_size(c));
-		atomic_store(&c->fx->req, seq);
-		fx_wake(&c->fx->req);
-		for (uint32_t a; (a = atomic_load(&c->fx->ack)) != seq;)
-			fx_wait(&c->fx->ack, a);
-	}
-}
-
-static void fx_stop(struct ctx *c)
-{
-	atomic_store(&c->fx->req, FX_STOP);
-	fx_wake(&c->fx->req);
-}
-
-static void fx_teardown(struct ctx *c)
-{
-	free(c->fx->data);
-	free(c->fx);
-}
-
-/* ------------------------------------------------------------------ */
-/* Mach                                                                 */
-
-struct ool_msg {
-	mach_msg_header_t hdr;
-	mach_msg_body_t body;
-	mach_msg_ool_descriptor_t ool;
-};
-
-static void kr_check(kern_return_t kr, const char *what)
-{
-	if (kr != KERN_SUCCESS)
-		die("%s: %s (0x%x)", what, mach_error_string(kr), kr);
-}
-
-static mach_port_t new_port(bool send)
-{
-	mach_port_t p;
-
-	kr_check(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &p),
-		 "mach_port_allocate");
-	if (send)
-		kr_check(mach_port_insert_right(mach_task_self(), p, p,
-						MACH_MSG_TYPE_MAKE_SEND),
-			 "mach_port_insert_right");
-	return p;
-}
-
-static void set_qlimit(mach_port_t p, unsigned int q)
-{
-	mach_port_limits_t l = { .mpl_qlimit = q };
-
-	kr_check(mach_port_set_attributes(mach_task_self(), p, MACH_PORT_LIMITS_INFO,
-					  (mach_port_info_t)&l, MACH_PORT_LIMITS_INFO_COUNT),
-		 "mach_port_set_attributes(LIMITS)");
-}
-
-static size_t mach_inline_len(const struct ctx *c)
-{
-	return sizeof(mach_msg_header_t) + ((c->size + 3) & ~(size_t)3);
-}
-
-static int mach_setup(struct ctx *c)
-{
-	c->port = new_port(true);
-	c->reply = new_port(false);
-	c->rcv_name = c->port;
-	if (!strcmp(c->m->kind, "1way")) {
-		/* Queue depth that holds about 16 KiB, as SysV's msgmnb. */
-		unsigned long q = 16384 / (c->size > 64 ? c->size : 64);
-
-		set_qlimit(c->port, q < 5 ? 5 : q > 1024 ? 1024 : (unsigned int)q);
-	}
-	return 0;
-}
-
-static int pset_setup(struct ctx *c)
-{
-	mach_port_t task = mach_task_self();
-
-	c->reply = new_port(false);
-	kr_check(mach_port_allocate(task, MACH_PORT_RIGHT_PORT_SET, &c->set),
-		 "mach_port_allocate(PORT_SET)");
-	c->memb = calloc(c->members, sizeof(*c->memb));
-	if (!c->memb)
-		die("out of memory");
-	for (unsigned int i = 0; i < c->members; i++) {
-		c->memb[i] = new_port(false);
-		kr_check(mach_port_insert_member(task, c->memb[i], c->set),
-			 "mach_port_insert_member");
-	}
-	/* The ready list makes the member irrelevant; take the newest. */
-	c->port = c->memb[c->members - 1];
-	kr_check(mach_port_insert_right(task, c->port, c->port, MACH_MSG_TYPE_MAKE_SEND),
-		 "mach_port_insert_right");
-	c->rcv_name = c->set;
-	return 0;
-}
-
-static void mach_teardown(struct ctx *c)
-{
-	mach_port_t task = mach_task_self();
-
-	if (c->memb) {
-		for (unsigned int i = 0; i < c->members; i++)
-			mach_port_destroy(task, c->memb[i]);
-		free(c->memb);
-		c->memb = NULL;
-		mach_port_destroy(task, c->set);
-	} else {
-		mach_port_destroy(task, c->port);
-	}
-	mach_port_destroy(task, c->reply);
-}
-
-static void mach_check(mach_msg_return_t mr, const char *what)
-{
-	if (mr != MACH_MSG_SUCCESS)
-		die("%s: %s (0x%x)", what, mach_error_string(mr), mr);
-}
-
-/*
- * mach-ool-touch: the receiver reads one byte of every page of the region,
- * as one that uses the data must; a region mapped without copying costs its
- * page faults there rather than in mach_msg.
- */
-static volatile unsigned char ool_sink;
-
-static void touch_pages(const unsigned char *p, size_t n)
-{
-	unsigned char x = 0;
-
-	for (size_t i = 0; i < n; i += 4096)
-		x ^= ((const volatile unsigned char *)p)[i];
-	if (n)
-		x ^= ((const volatile unsigned char *)p)[n - 1];
-	ool_sink = x;
-}
-
-/*
- * The server of every Mach row: receive, then answer each request and
- * receive the next one in a single mach_msg(SEND|RCV) call.
- */
-static void mach_server(struct ctx *c)
-{
-	mach_msg_header_t *h = (mach_msg_header_t *)c->sbuf;
-	mach_msg_size_t rsize = (mach_msg_size_t)c->sbuf_len;
-	mach_msg_option_t opt = MACH_RCV_MSG;
-	mach_msg_size_t ssize = 0;
-
-	for (;;) {
-		mach_check(mach_msg(h, opt, ssize, rsize, c->rcv_name, MACH_MSG_TIMEOUT_NONE,
-				    MACH_PORT_NULL), "server mach_msg");
-		if (h->msgh_id == ID_STOP)
-			return;
-		if (h->msgh_bits & MACH_MSGH_BITS_COMPLEX) {
-			struct ool_msg *o = (struct ool_msg *)h;
-
-			if (!strcmp(c->m->name, "mach-ool-touch"))
-				touch_pages(o->ool.address, o->ool.size);
-			if (o->ool.size)
-				kr_check(vm_deallocate(mach_task_self(),
-						       (vm_address_t)o->ool.address, o->ool.size),
-					 "server vm_deallocate");
-		}
-		if (h->msgh_id == ID_REQ && !strcmp(c->m->kind, "1way")) {
-			opt = MACH_RCV_MSG;
-			ssize = 0;
-			continue;
-		}
-		/* Reply: header only, through the send-once right. */
-		h->msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0);
-		h->msgh_size = sizeof(*h);
-		h->msgh_local_port = MACH_PORT_NULL;
-		h->msgh_id += 100;
-		opt = MACH_SEND_MSG | MACH_RCV_MSG;
-		ssize = sizeof(*h);
-	}
-}
-
-static void mach_fill_req(struct ctx *c, mach_msg_header_t *h, mach_msg_id_t id)
-{
-	h->msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
-	h->msgh_size = (mach_msg_size_t)mach_inline_len(c);
-	h->msgh_remote_port = c->port;
-	h->msgh_local_port = c->reply;
-	h->msgh_voucher_port = MACH_PORT_NULL;
-	h->msgh_id = id;
-}
-
-static void mach_rpc_client(struct ctx *c, long iters)
-{
-	mach_msg_header_t *h = (mach_msg_header_t *)c->cbuf;
-	mach_msg_size_t ssize = (mach_msg_size_t)mach_inline_len(c);
-	mach_msg_size_t rsize = (mach_msg_size_t)c->cbuf_len;
-
-	for (long i = 0; i < iters; i++) {
-		mach_fill_req(c, h, ID_REQ);
-		mach_check(mach_msg(h, MACH_SEND_MSG | MACH_RCV_MSG, ssize, rsize, c->reply,
-				    MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL), "client mach_msg");
-	}
-}
-
-static void mach_oneway_client(struct ctx *c, long iters)
-{
-	mach_msg_header_t *h = (mach_msg_header_t *)c->cbuf;
-	mach_msg_size_t ssize = (mach_msg_size_t)mach_inline_len(c);
-	mach_msg_size_t rsize = (mach_msg_size_t)c->cbuf_len;
-
-	for (long i = 0; i + 1 < iters; i++) {
-		h->msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0);
-		h->msgh_size = ssize;
-		h->msgh_remote_port = c->port;
-		h->msgh_local_port = MACH_PORT_NULL;
-		h->msgh_voucher_port = MACH_PORT_NULL;
-		h->msgh_id = ID_REQ;
-		mach_check(mach_msg(h, MACH_SEND_MSG, ssize, 0, MACH_PORT_NULL,
-				    MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL), "client send");
-	}
-	/* The last one asks for an answer: all of them have been received. */
-	mach_fill_req(c, h, ID_SYNC);
-	mach_check(mach_msg(h, MACH_SEND_MSG | MACH_RCV_MSG, ssize, rsize, c->reply,
-			    MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL), "client sync");
-}
-
-static void mach_ool_client(struct ctx *c, long iters)
-{
-	struct ool_msg *o = (struct ool_msg *)c->cbuf;
-	mach_msg_size_t rsize = (mach_msg_size_t)c->cbuf_len;
-
-	for (long i = 0; i < iters; i++) {
-		mach_fill_req(c, &o->hdr, ID_REQ);
-		o->hdr.msgh_bits |= MACH_MSGH_BITS_COMPLEX;
-		o->hdr.msgh_size = sizeof(*o);
-		o->body.msgh_descriptor_count = 1;
-		o->ool.address = c->cbuf + 4096;	/* the payload */
-		o->ool.size = (mach_msg_size_t)c->size;
-		o->ool.deallocate = FALSE;
-		o->ool.copy = MACH_MSG_VIRTUAL_COPY;
-		o->ool.pad1 = 0;
-		o->ool.type = MACH_MSG_OOL_DESCRIPTOR;
-		mach_check(mach_msg(&o->hdr, MACH_SEND_MSG | MACH_RCV_MSG, sizeof(*o), rsize,
-				    c->reply, MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL),
-			   "client mach_msg (OOL)");
-	}
-}
-
-static void mach_stop(struct ctx *c)
-{
-	mach_msg_header_t h = {
-		.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0),
-		.msgh_size = sizeof(h),
-		.msgh_remote_port = c->port,
-		.msgh_id = ID_STOP,
-	};
-
-	mach_check(mach_msg(&h, MACH_SEND_MSG, sizeof(h), 0, MACH_PORT_NULL,
-			    MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL), "stop");
-}
-
-/* ------------------------------------------------------------------ */
-/* binder (optional)                                                    */
-
-static const char *binder_path(void)
-{
-	static const char *const paths[] = {
-		"/dev/binder", "/dev/binderfs/binder", "/dev/binderfs/machbench",
-	};
-
-	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
-		if (access(paths[i], R_OK | W_OK) == 0)
-			return paths[i];
-	return NULL;
-}
-
 /* ------------------------------------------------------------------ */
 /* The table of mechanisms                                              */
 
-#define END	SIZE_MAX
-static const size_t sz_all[] = { 0, 64, KIB, 4 * KIB, 64 * KIB, MIB, END };
-static const size_t sz_msgq[] = { 0, 64, KIB, 4 * KIB, 64 * KIB, END };
-static const size_t sz_ool[] = { 4 * KIB, 64 * KIB, MIB, END };
-static const size_t sz_pset[] = { 64, END };
+const size_t sz_all[] = { 0, 64, KIB, 4 * KIB, 64 * KIB, MIB, END };
+const size_t sz_msgq[] = { 0, 64, KIB, 4 * KIB, 64 * KIB, END };
+const size_t sz_ool[] = { 4 * KIB, 64 * KIB, MIB, END };
+const size_t sz_64[] = { 64, END };
+const size_t sz_none[] = { END };
 
-static const struct mech mechs[] = {
-	{ "pipe", "rt", "pipe pair ping-pong (the reference row)", false,
-	  pipe_setup, stream_server, stream_client, pipe_stop, fds_teardown, sz_all },
-	{ "socket", "rt", "AF_UNIX SOCK_STREAM socketpair ping-pong", false,
-	  sock_setup, stream_server, stream_client, sock_stop, fds_teardown, sz_all },
-	{ "futex", "rt", "futex ping-pong over shared memory (the floor)", false,
-	  fx_setup, fx_server, fx_client, fx_stop, fx_teardown, sz_all },
-	{ "sysv", "rt", "SysV msgsnd/msgrcv request + empty answer", false,
-	  sysv_setup, sysv_server, sysv_client, sysv_stop, sysv_teardown, sz_msgq },
-	{ "sysv-oneway", "1way", "SysV message stream, per message", false,
-	  sysv_setup, sysv_server, sysv1_client, sysv_stop, sysv_teardown, sz_msgq },
-	{ "posix-mq", "rt", "POSIX mq_send/mq_receive request + empty answer", false,
-	  pmq_setup, pmq_server, pmq_client, pmq_stop, pmq_teardown, sz_msgq },
-	{ "mach-rpc", "rt", "mach_msg SEND|RCV, MAKE_SEND_ONCE reply, server replies+receives in one call", true,
-	  mach_setup, mach_server, mach_rpc_client, mach_stop, mach_teardown, sz_all },
-	{ "mach-oneway", "1way", "Mach message stream (inline), per message", true,
-	  mach_setup, mach_server, mach_oneway_client, mach_stop, mach_teardown, sz_msgq },
-	{ "mach-ool", "rt", "Mach RPC carrying the payload as OOL memory (VIRTUAL_COPY)", true,
-	  mach_setup, mach_server, mach_ool_client, mach_stop, mach_teardown, sz_ool },
-	{ "mach-ool-touch", "rt", "mach-ool, and the server reads one byte of every page", true,
-	  mach_setup, mach_server, mach_ool_client, mach_stop, mach_teardown, sz_ool },
-	{ "mach-pset", "rt", "Mach RPC received through a port set of 1/100/10000 members", true,
-	  pset_setup, mach_server, mach_rpc_client, mach_stop, mach_teardown, sz_pset },
-	{ "binder", "rt", "binder transaction round trip (only when binder is available)", false,
-	  NULL, NULL, NULL, NULL, NULL, sz_pset },
+static const struct mech *const mechs[] = {
+	&mech_pipe, &mech_socket, &mech_futex, &mech_sysv, &mech_sysv1, &mech_pmq,
+	&mech_mach_rpc, &mech_mach_oneway, &mech_mach_ool, &mech_mach_ool_touch,
+	&mech_mach_pset, &mech_pipe_proc, &mech_binder, &mech_names, &mech_mem,
 };
 #define NMECH	(sizeof(mechs) / sizeof(mechs[0]))
-
-static const unsigned int pset_members[] = { 1, 100, 10000 };
 
 /* ------------------------------------------------------------------ */
 /* Measurement                                                          */
 
-struct row {
-	char mode[8];
-	char mech[24];
-	const char *kind;
-	size_t size;
-	long iters;
-	int runs;
-	double med, p10, p90;	/* ns per operation */
-	double ratio;		/* to the pipe row; 0: none */
-	char note[160];
-};
-
 static struct row *rows;
 static size_t nrows, cap_rows;
 
-static struct row *new_row(void)
+struct row *new_row(void)
 {
 	if (nrows == cap_rows) {
 		cap_rows = cap_rows ? 2 * cap_rows : 64;
@@ -848,7 +149,7 @@ static long opt_iters = 1000;
 static int opt_runs = 7;
 static const char *opt_csv;
 static const char *opt_label = "wall";
-static bool opt_quiet;
+bool opt_quiet;
 
 static uint64_t now_ns(void)
 {
@@ -898,9 +199,9 @@ static double pct(const double *v, int n, double p)
 }
 
 static void measure(const struct mech *m, const char *mode, int server_cpu, size_t size,
-		    unsigned int members)
+		    unsigned int variant)
 {
-	struct ctx c = { .m = m, .size = size, .members = members, .server_cpu = server_cpu,
+	struct ctx c = { .m = m, .size = size, .variant = variant, .server_cpu = server_cpu,
 			 .fd = { -1, -1, -1, -1 } };
 	struct row *r = new_row();
 	double v[MAX_RUNS];
@@ -908,8 +209,8 @@ static void measure(const struct mech *m, const char *mode, int server_cpu, size
 	int rc;
 
 	snprintf(r->mode, sizeof(r->mode), "%s", mode);
-	if (members)
-		snprintf(r->mech, sizeof(r->mech), "%s-%u", m->name, members);
+	if (variant)
+		snprintf(r->mech, sizeof(r->mech), "%s-%u", m->name, variant);
 	else
 		snprintf(r->mech, sizeof(r->mech), "%s", m->name);
 	r->kind = m->kind;
@@ -919,12 +220,6 @@ static void measure(const struct mech *m, const char *mode, int server_cpu, size
 
 	if (m->mach && access("/dev/mach", R_OK | W_OK)) {
 		snprintf(r->note, sizeof(r->note), "skipped: no /dev/mach (load mach.ko)");
-		return;
-	}
-	if (!m->setup) {
-		snprintf(r->note, sizeof(r->note), "skipped: %s",
-			 binder_path() ? "binder found but this build has no binder client"
-				       : "no /dev/binder or binderfs");
 		return;
 	}
 	/* Client buffer: header + payload; OOL payload starts at 4096. */
@@ -938,9 +233,11 @@ static void measure(const struct mech *m, const char *mode, int server_cpu, size
 		snprintf(r->note, sizeof(r->note), "skipped: %s", c.note);
 		goto out;
 	}
-	rc = pthread_create(&th, NULL, server_main, &c);
-	if (rc)
-		die("pthread_create: %s", strerror(rc));
+	if (m->server) {
+		rc = pthread_create(&th, NULL, server_main, &c);
+		if (rc)
+			die("pthread_create: %s", strerror(rc));
+	}
 
 	m->client(&c, r->iters / 10 > 0 ? r->iters / 10 : 1);	/* warm-up */
 	for (int i = 0; i < opt_runs; i++) {
@@ -950,7 +247,8 @@ static void measure(const struct mech *m, const char *mode, int server_cpu, size
 		v[i] = (double)(now_ns() - t0) / (double)r->iters;
 	}
 	m->stop(&c);
-	pthread_join(th, NULL);
+	if (m->server)
+		pthread_join(th, NULL);
 	m->teardown(&c);
 
 	qsort(v, (size_t)opt_runs, sizeof(v[0]), cmp_double);
@@ -965,7 +263,67 @@ out:
 			r->note[0] ? r->note : "done");
 }
 
-static const struct row *find_row(const char *mode, const char *mech, size_t size)
+/*
+ * Run one measurement in a forked child, which gets an IPC space of its own
+ * (libmach opens /dev/mach again after fork), and take the rows it adds.
+ */
+struct job {
+	const struct mech *m;
+	const char *mode;
+	int server_cpu;
+	size_t size;
+	unsigned int variant;
+};
+
+static void run_job(const struct job *j)
+{
+	if (!strcmp(j->m->kind, "mem"))
+		mem_rows();
+	else
+		measure(j->m, j->mode, j->server_cpu, j->size, j->variant);
+}
+
+static void in_fresh_space(const struct job *j)
+{
+	size_t first = nrows;
+	struct row r;
+	int p[2], st;
+	pid_t pid;
+
+	if (pipe(p))
+		die("pipe: %s", strerror(errno));
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		close(p[0]);
+		run_job(j);
+		/* struct row holds only a pointer to a string literal, which
+		 * has the same address in the parent. */
+		for (size_t i = first; i < nrows; i++)
+			if (write(p[1], &rows[i], sizeof(rows[i])) != sizeof(rows[i]))
+				die("pipe: %s", strerror(errno));
+		fflush(NULL);
+		_exit(0);
+	}
+	close(p[1]);
+	while (read(p[0], &r, sizeof(r)) == sizeof(r))
+		*new_row() = r;
+	close(p[0]);
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
+		die("%s: its process failed (status 0x%x)", j->m->name, st);
+}
+
+static void run(const struct job *j)
+{
+	if (j->m->fresh_space)
+		in_fresh_space(j);
+	else
+		run_job(j);
+}
+
+const struct row *find_row(const char *mode, const char *mech, size_t size)
 {
 	for (size_t i = 0; i < nrows; i++)
 		if (!strcmp(rows[i].mode, mode) && !strcmp(rows[i].mech, mech) &&
@@ -996,12 +354,16 @@ static void fmt_size(char *buf, size_t n, size_t size)
 
 static void print_table(void)
 {
+	int header = 0;
+
 	printf("%-5s %-18s %-4s %6s %6s %12s %12s %12s %8s\n", "mode", "mechanism", "kind",
 	       "size", "iters", "median_ns", "p10_ns", "p90_ns", "x_pipe");
 	for (size_t i = 0; i < nrows; i++) {
 		const struct row *r = &rows[i];
 		char s[32];
 
+		if (!strcmp(r->kind, "mem"))
+			continue;	/* not ns: a section of their own */
 		fmt_size(s, sizeof(s), r->size);
 		if (r->note[0]) {
 			printf("%-5s %-18s %-4s %6s %6s  %s\n", r->mode, r->mech, r->kind, s, "-",
@@ -1014,6 +376,18 @@ static void print_table(void)
 			printf("%8.2f\n", r->ratio);
 		else
 			printf("%8s\n", "-");
+	}
+	for (size_t i = 0; i < nrows; i++) {
+		const struct row *r = &rows[i];
+
+		if (strcmp(r->kind, "mem"))
+			continue;
+		if (!header++)
+			printf("\nkernel memory (growth of Slab in /proc/meminfo per object):\n");
+		if (r->note[0])
+			printf("  %-10s %s\n", r->mech, r->note);
+		else
+			printf("  %-10s %6.0f bytes  (%s)\n", r->mech, r->med, r->info);
 	}
 }
 
@@ -1031,6 +405,8 @@ static void write_csv(const char *path)
 			r->size, r->iters, r->runs);
 		if (r->note[0])
 			fprintf(f, ",,,,\"%s\"\n", r->note);
+		else if (!strcmp(r->kind, "mem"))	/* bytes, not ns */
+			fprintf(f, "%.0f,,,,\"bytes per object; %s\"\n", r->med, r->info);
 		else if (r->ratio > 0)
 			fprintf(f, "%.0f,%.0f,%.0f,%.3f,\n", r->med, r->p10, r->p90, r->ratio);
 		else
@@ -1055,6 +431,23 @@ static void target(const char *mode, const char *what, const struct row *a,
 	       want, (le ? x <= want : x >= want) ? "MET" : "NOT MET");
 }
 
+static void target_abs(const char *mode, const char *what, const struct row *a, double max)
+{
+	if (!a) {
+		printf("  %-5s %-58s n/a (row missing)\n", mode, what);
+		return;
+	}
+	printf("  %-5s %-58s %6.0f  (target <= %.0f)  %s\n", mode, what, a->med, max,
+	       a->med <= max ? "MET" : "NOT MET");
+}
+
+static void compare(const char *mode, const char *what, const struct row *a,
+		    const struct row *b)
+{
+	if (a && b)
+		printf("  %-5s %-58s %6.2f  (no target)\n", mode, what, a->med / b->med);
+}
+
 static void print_targets(const char *mode)
 {
 	target(mode, "mach-rpc 64 B / pipe 64 B (round trip)",
@@ -1068,6 +461,14 @@ static void print_targets(const char *mode)
 	target(mode, "mach-pset-10000 / mach-pset-1 (64 B round trip)",
 	       find_row(mode, "mach-pset-10000", 64), find_row(mode, "mach-pset-1", 64), 1.1,
 	       true);
+	target(mode, "mach-names-100000 / mach-names-10 (64 B round trip)",
+	       find_row(mode, "mach-names-100000", 64), find_row(mode, "mach-names-10", 64), 1.1,
+	       true);
+	target_abs(mode, "kernel bytes per port (send right in another space)",
+		   find_row(mode, "mem-port", 0), 256);
+	/* No target: binder is the other kernel RPC on Linux, for reference. */
+	compare(mode, "mach-rpc 64 B / binder 64 B (round trip)",
+		find_row(mode, "mach-rpc", 64), find_row(mode, "binder", 64));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1114,7 +515,7 @@ static void usage(FILE *f)
 		"  -q, --quiet          no progress lines on stderr\n"
 		"mechanisms:\n");
 	for (size_t i = 0; i < NMECH; i++)
-		fprintf(f, "  %-12s %-4s %s\n", mechs[i].name, mechs[i].kind, mechs[i].what);
+		fprintf(f, "  %-12s %-4s %s\n", mechs[i]->name, mechs[i]->kind, mechs[i]->what);
 }
 
 int main(int argc, char **argv)
@@ -1160,7 +561,7 @@ int main(int argc, char **argv)
 		bool ok = false;
 
 		for (size_t i = 0; i < NMECH; i++)
-			ok |= strlen(mechs[i].name) == len && !strncmp(p, mechs[i].name, len);
+			ok |= strlen(mechs[i]->name) == len && !strncmp(p, mechs[i]->name, len);
 		if (!ok)
 			die("unknown mechanism '%.*s' (see --help)", (int)len, p);
 		p = e ? e + 1 : NULL;
@@ -1192,7 +593,7 @@ int main(int argc, char **argv)
 			continue;
 		}
 		for (size_t i = 0; i < NMECH; i++) {
-			const struct mech *m = &mechs[i];
+			const struct mech *m = mechs[i];
 
 			if (mech_list && !in_list(mech_list, m->name))
 				continue;
@@ -1200,14 +601,25 @@ int main(int argc, char **argv)
 				continue;	/* noted in the header */
 			if (!mech_list && !strcmp(m->name, "binder") && !binder_path())
 				continue;	/* noted in the header */
+			/* Memory does not depend on the mode: measured once. */
+			if (!strcmp(m->kind, "mem")) {
+				if (pass == 0)
+					run(&(struct job){ .m = m, .mode = mode });
+				continue;
+			}
 			for (const size_t *s = m->sizes; *s != END; s++) {
+				struct job j = { .m = m, .mode = mode, .server_cpu = scpu,
+						 .size = *s };
+
 				if (!size_wanted(size_list, *s))
 					continue;
-				if (m->setup == pset_setup) {
-					for (size_t k = 0; k < 3; k++)
-						measure(m, mode, scpu, *s, pset_members[k]);
-				} else {
-					measure(m, mode, scpu, *s, 0);
+				if (!m->variants) {
+					run(&j);
+					continue;
+				}
+				for (const unsigned int *v = m->variants; *v; v++) {
+					j.variant = *v;
+					run(&j);
 				}
 			}
 		}

@@ -23,7 +23,7 @@ for csv in "$@"; do
 		d=$tmp/p$i-$mode
 		mkdir -p "$d"
 		awk -F, -v mode="$mode" -v d="$d" '
-			NR > 1 && $2 == mode && $8 != "" {
+			NR > 1 && $2 == mode && $8 != "" && $4 != "mem" {
 				f = d "/" $3
 				print ($5 == 0 ? 1 : $5), $8, $9, $10 > f
 				clock = $1

@@ -48,6 +48,19 @@ need_pkgs build-essential busybox-static cpio gzip qemu-system-x86
 image=$("$TESTING_DIR/kernel.sh" --image stock-6.1)
 ko=$("$TESTING_DIR/build-module.sh" stock-6.1)
 say "kernel: $image; module: $ko"
+
+# binder: Debian builds it as a module (binder_linux, /dev/binder from its
+# "devices" parameter, no binderfs); the guest loads it when it is here.
+kver=${image##*/vmlinuz-}
+binder_ko=
+for f in "/lib/modules/$kver/kernel/drivers/android/binder_linux.ko"{,.xz,.zst}; do
+	[ -f "$f" ] && binder_ko=$f && break
+done
+if [ -n "$binder_ko" ]; then
+	say "binder: $binder_ko"
+else
+	say "binder: no binder_linux.ko for $kver; the binder row will be skipped"
+fi
 log=$out/build.log
 if ! { make -C "$REPO_DIR" libmach && make -C "$REPO_DIR/bench" OUTPUT="$out/bin"; } >"$log" 2>&1; then
 	say "machbench build FAILED (log: $log)"
@@ -68,6 +81,11 @@ boot() {
 	cp "$TESTING_DIR/guest/bench-init.sh" "$stage/init"
 	chmod 755 "$stage/init"
 	cp "$ko" "$stage/mach.ko"
+	case $binder_ko in
+	*.xz) xz -dc "$binder_ko" >"$stage/binder_linux.ko" ;;
+	*.zst) zstd -qdc "$binder_ko" >"$stage/binder_linux.ko" ;;
+	?*) cp "$binder_ko" "$stage/binder_linux.ko" ;;
+	esac
 	cp "$out/bin/machbench" "$stage/machbench"
 	mknod -m 600 "$stage/dev/console" c 5 1
 	{
@@ -126,6 +144,14 @@ for l in "${labels[@]}"; do
 done
 awk -F, '
 	NR == 1 { next }
+	# Kernel memory rows: bytes per object, the same under either clock.
+	$4 == "mem" {
+		note = $12
+		gsub(/"/, "", note)
+		sub(/^bytes per object; /, "", note)
+		if (!($3 in mem)) { mem[$3] = ($8 == "" ? note : $8 " bytes (" note ")"); morder[++m] = $3 }
+		next
+	}
 	{
 		key = $2 SUBSEP $3 SUBSEP $5
 		if (!(key in seen)) { seen[key] = 1; order[++n] = key; kind[key] = $4 }
@@ -134,7 +160,7 @@ awk -F, '
 		rat[$1, key] = ($11 == "" ? "-" : sprintf("%.2f", $11))
 	}
 	END {
-		printf "%-5s %-16s %-4s %8s | %-30s %6s | %-30s %6s\n", "mode", "mechanism", "kind",
+		printf "%-5s %-18s %-4s %8s | %-30s %6s | %-30s %6s\n", "mode", "mechanism", "kind",
 		       "size", "wall ns median [p10-p90]", "x_pipe", "icount ns median [p10-p90]", "x_pipe"
 		for (i = 1; i <= n; i++) {
 			split(order[i], k, SUBSEP)
@@ -142,9 +168,11 @@ awk -F, '
 			c = ("icount", order[i]) in val ? val["icount", order[i]] : "-"
 			wr = ("wall", order[i]) in rat ? rat["wall", order[i]] : "-"
 			cr = ("icount", order[i]) in rat ? rat["icount", order[i]] : "-"
-			printf "%-5s %-16s %-4s %8s | %-30s %6s | %-30s %6s\n", k[1], k[2], kind[order[i]],
+			printf "%-5s %-18s %-4s %8s | %-30s %6s | %-30s %6s\n", k[1], k[2], kind[order[i]],
 			       k[3], w, wr, c, cr
 		}
+		if (m) print "\nkernel memory per object (growth of Slab):"
+		for (i = 1; i <= m; i++) printf "  %-9s %s\n", morder[i], mem[morder[i]]
 	}' "$out/bench.csv" >"$out/summary.txt"
 echo
 echo "===== both columns (ns per operation; x_pipe: ratio to the pipe row of the same size and mode) ====="

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # /init of the benchmark initramfs that testing/bench.sh builds (busybox sh).
-# Loads mach.ko, runs /machbench as /bench.conf says, and powers off.
+# Loads mach.ko (and binder_linux.ko when bench.sh found one), runs
+# /machbench as /bench.conf says, and powers off.
 # The console (ttyS0) gets the kernel's messages; the results port (ttyS1)
 # gets machbench's tables, then each CSV between "@@BENCH CSV <name>" and
 # "@@BENCH END" lines, then "@@BENCH DONE".  /bench.conf sets LABEL (the
@@ -32,6 +33,21 @@ if insmod /mach.ko; then
 	echo "@@BENCH module loaded" >&3
 else
 	echo "@@BENCH module NOT loaded: Mach rows will be skipped" >&3
+fi
+
+# binder_linux has no dependencies (modinfo: "depends:" empty); its
+# "devices" parameter (Debian: "binder") makes /dev/binder in devtmpfs.
+if [ -f /binder_linux.ko ]; then
+	if insmod /binder_linux.ko && [ -c /dev/binder ]; then
+		echo "@@BENCH binder loaded" >&3
+	else
+		echo "@@BENCH binder NOT loaded: the binder row will be skipped" >&3
+	fi
+fi
+# The mach-names rows need 100,000 names in one space.
+max_names=$(cat /sys/module/mach/parameters/max_names 2>/dev/null || echo 0)
+if [ "$max_names" -gt 0 ] && [ "$max_names" -lt 100100 ]; then
+	echo 100100 >/sys/module/mach/parameters/max_names
 fi
 
 run() { # NAME ARGS...
