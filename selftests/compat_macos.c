@@ -8,6 +8,7 @@
  * <servers/bootstrap_defs.h>).
  */
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -286,7 +287,53 @@ static void header_names(void)
 	expect_eq((uid_t)-1, AU_DEFAUDITID, "AU_DEFAUDITID");
 }
 
+struct np_thread {
+	int		go[2], done[2];
+	mach_port_t	self_name;
+};
+
+static void *np_thread_main(void *arg)
+{
+	struct np_thread *t = arg;
+	char c;
+
+	if (read(t->go[0], &c, 1) != 1)		/* wait until told to make the port */
+		return NULL;
+	t->self_name = mach_thread_self();
+	mt_post(t->done[1]);
+	if (read(t->go[0], &c, 1) != 1)		/* then wait to be told to exit */
+		return NULL;
+	return NULL;
+}
+
+/* pthread_mach_thread_np(): the thread's name without a new reference. */
+static void pthread_mach_thread_np_case(void)
+{
+	mach_port_t me = mach_thread_self();
+	mach_port_urefs_t before, after;
+	struct np_thread t = { .self_name = MACH_PORT_NULL };
+	pthread_t th;
+
+	assert_true(MACH_PORT_VALID(me), "mach_thread_self");
+	before = mu_refs(me, MACH_PORT_RIGHT_SEND);
+	expect_eq(me, pthread_mach_thread_np(pthread_self()), "own thread: same name");
+	after = mu_refs(me, MACH_PORT_RIGHT_SEND);
+	expect_eq(before, after, "no reference added");
+	assert_true(pipe(t.go) == 0 && pipe(t.done) == 0, "pipes");
+	assert_true(pthread_create(&th, NULL, np_thread_main, &t) == 0, "thread");
+	expect_eq(MACH_PORT_NULL, pthread_mach_thread_np(th), "no port made yet");
+	mt_post(t.go[1]);
+	expect_true(mt_await(t.done[0], MU_WAIT_MS), "thread made its port");
+	expect_true(MACH_PORT_VALID(t.self_name) && t.self_name != me, "its own port");
+	expect_eq(t.self_name, pthread_mach_thread_np(th), "another thread's name");
+	mt_post(t.go[1]);
+	pthread_join(th, NULL);
+	expect_eq(MACH_PORT_TYPE_DEAD_NAME, mu_type(t.self_name), "dead once it exited");
+	mach_port_deallocate(mach_task_self(), me);
+}
+
 static const struct mt_case cases[] = {
+	MT_CASE(pthread_mach_thread_np_case),
 	MT_CASE(error_strings_kern),
 	MT_CASE(error_strings_ipc_mig),
 	MT_CASE(error_strings_unknown),

@@ -147,6 +147,7 @@ int main(void)
 		me1 = mach_thread_self();
 		me2 = mach_thread_self();
 		CHECK(MACH_PORT_VALID(me1) && me1 == me2);
+		CHECK(pthread_mach_thread_np(pthread_self()) == me1);
 		CHECK(me1 != thread_name_in_thread);
 		CHECK(me1 != mach_task_self());
 		{
