@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -43,6 +44,48 @@ static pthread_key_t thread_port_key;
 static __thread mach_port_t tls_thread_port;
 static __thread unsigned int tls_thread_epoch;
 
+/*
+ * Live threads' port names, for pthread_mach_thread_np() on a thread other
+ * than the caller.  A thread is listed from its first mach_thread_self()
+ * (or pthread_mach_thread_np() on itself) until it exits.
+ */
+struct thread_entry {
+	struct thread_entry	*next;
+	pthread_t		thread;
+	mach_port_t		name;
+};
+static struct thread_entry *thread_list;
+static pthread_mutex_t thread_list_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void thread_list_add(mach_port_t name)
+{
+	struct thread_entry *e = malloc(sizeof(*e));
+
+	if (e == NULL)
+		return;
+	e->thread = pthread_self();
+	e->name = name;
+	pthread_mutex_lock(&thread_list_lock);
+	e->next = thread_list;
+	thread_list = e;
+	pthread_mutex_unlock(&thread_list_lock);
+}
+
+static void thread_list_remove(pthread_t thread)
+{
+	struct thread_entry **p, *gone = NULL;
+
+	pthread_mutex_lock(&thread_list_lock);
+	for (p = &thread_list; *p; p = &(*p)->next)
+		if (pthread_equal((*p)->thread, thread)) {
+			gone = *p;
+			*p = gone->next;
+			break;
+		}
+	pthread_mutex_unlock(&thread_list_lock);
+	free(gone);
+}
+
 static void kobj_atfork_child(void)
 {
 	pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
@@ -52,6 +95,9 @@ static void kobj_atfork_child(void)
 		kobj_port[i] = MACH_PORT_NULL;
 	atomic_fetch_add(&kobj_epoch, 1);
 	tls_thread_port = MACH_PORT_NULL;
+	/* The other threads are gone and our names with them; the entries leak. */
+	thread_list = NULL;
+	thread_list_lock = fresh;
 }
 
 /*
@@ -66,6 +112,7 @@ static void thread_port_exit(void *value)
 	    tls_thread_epoch == atomic_load(&kobj_epoch))
 		mach_port_mod_refs(mach_task_self(), name, MACH_PORT_RIGHT_RECEIVE, -1);
 	tls_thread_port = MACH_PORT_NULL;
+	thread_list_remove(pthread_self());
 }
 
 static void kobj_init(void)
@@ -172,7 +219,36 @@ MACH_EXPORT mach_port_t mach_thread_self(void)
 		return MACH_PORT_NULL;
 	}
 	pthread_setspecific(thread_port_key, (void *)(uintptr_t)tls_thread_port);
+	thread_list_remove(pthread_self());	/* a stale entry from before fork() */
+	thread_list_add(tls_thread_port);
 	return tls_thread_port;
+}
+
+/*
+ * macOS's <pthread.h> extension: the thread's port name, without a new
+ * reference (the thread keeps the right).  For the calling thread the port
+ * is made if needed; another thread is known only once it has made its
+ * port (called mach_thread_self() or this on itself), else MACH_PORT_NULL.
+ */
+MACH_EXPORT mach_port_t pthread_mach_thread_np(pthread_t thread)
+{
+	struct thread_entry *e;
+	mach_port_t name = MACH_PORT_NULL;
+
+	if (pthread_equal(thread, pthread_self())) {
+		name = mach_thread_self();
+		if (MACH_PORT_VALID(name))
+			mach_port_deallocate(mach_task_self(), name);
+		return name;
+	}
+	pthread_mutex_lock(&thread_list_lock);
+	for (e = thread_list; e; e = e->next)
+		if (pthread_equal(e->thread, thread)) {
+			name = e->name;
+			break;
+		}
+	pthread_mutex_unlock(&thread_list_lock);
+	return name;
 }
 
 MACH_EXPORT mach_port_name_t thread_self_trap(void)

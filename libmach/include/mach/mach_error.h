@@ -8,13 +8,17 @@
 
 __BEGIN_DECLS
 
-/* A static, human-readable description of error_value; never NULL. */
+/*
+ * A static description of error_value, in macOS's words ("(os/kern) invalid
+ * name"); "unknown error code" for a code macOS has no text for (BOOTSTRAP_*
+ * codes among them: see bootstrap_strerror).  Never NULL.
+ */
 char *mach_error_string(mach_error_t error_value);
 
-/* Print "str description (0x...)" on stderr. */
+/* Print "str description" on stderr; an unknown code adds its type and hex value. */
 void mach_error(const char *str, mach_error_t error_value);
 
-/* The "(system/subsystem)" part of the description. */
+/* The "(system/subsystem)" part of the description, "(?/?)" if unknown. */
 char *mach_error_type(mach_error_t error_value);
 
 __END_DECLS

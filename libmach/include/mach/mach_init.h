@@ -11,6 +11,7 @@
 #ifndef _MACH_INIT_H_
 #define _MACH_INIT_H_
 
+#include <pthread.h>
 #include <sys/cdefs.h>
 #include <mach/mach_types.h>
 
@@ -29,6 +30,14 @@ extern mach_port_t _mach_task_self_slow(void);
  */
 extern mach_port_t mach_host_self(void);
 extern mach_port_t mach_thread_self(void);
+
+/*
+ * From macOS's <pthread.h>: a thread's port name, without adding a
+ * reference.  Here another thread's name is known only once that thread
+ * has made its port (mach_thread_self() or this call on itself); until
+ * then MACH_PORT_NULL.
+ */
+extern mach_port_t pthread_mach_thread_np(pthread_t thread);
 
 /* The VM page size: sysconf(_SC_PAGESIZE). */
 extern kern_return_t host_page_size(host_t host, vm_size_t *page_size);

@@ -78,6 +78,20 @@ typedef unsigned int	mach_msg_priority_t;
 
 typedef unsigned int mach_msg_type_name_t;
 
+/* MIG's names for plain data types (the old typed-message msgt_name values). */
+#define MACH_MSG_TYPE_UNSTRUCTURED	0
+#define MACH_MSG_TYPE_BIT		0
+#define MACH_MSG_TYPE_BOOLEAN		0
+#define MACH_MSG_TYPE_INTEGER_16	1
+#define MACH_MSG_TYPE_INTEGER_32	2
+#define MACH_MSG_TYPE_CHAR		8
+#define MACH_MSG_TYPE_BYTE		9
+#define MACH_MSG_TYPE_INTEGER_8		9
+#define MACH_MSG_TYPE_REAL		10
+#define MACH_MSG_TYPE_INTEGER_64	11
+#define MACH_MSG_TYPE_STRING		12
+#define MACH_MSG_TYPE_STRING_C		12
+
 #define MACH_MSG_TYPE_MOVE_RECEIVE	16
 #define MACH_MSG_TYPE_MOVE_SEND		17
 #define MACH_MSG_TYPE_MOVE_SEND_ONCE	18
