@@ -177,10 +177,8 @@ static void mach_use_take_dead(struct mach_space *space, struct mach_use *use)
 	struct mach_entry *entry = use->entry;
 
 	*use->slot = MACH_KPORT_DEAD;
-	if (!mach_disp_is_move(use->disp))
-		return;
-	if (entry && entry->name == use->name && --entry->urefs == 0)
-		mach_entry_free(space, entry);
+	if (entry && entry->name == use->name)
+		mach_right_take_dead(space, entry, use->disp);
 }
 
 /* Most messages name a few rights: those need no allocation. */

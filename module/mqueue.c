@@ -168,6 +168,7 @@ int mach_mqueue_receive(struct mach_port *port, struct mach_space *space,
 
 			if (!fits && (rcv->option & MACH_RCV_LARGE)) {
 				rcv->large_size = kmsg->size;
+				rcv->large_name = port->receiver_name;
 				ret = MACH_RCV_TOO_LARGE;
 				/* the message stays: let another waiter try */
 				wake_up(&port->rcv_wait);

@@ -20,6 +20,7 @@ struct mach_rcv {
 	u32 seqno;		/* out */
 	u64 context;		/* out: the port's context */
 	u32 large_size;		/* out: msgh_size of a too-large message */
+	u32 large_name;		/* out: the receiver's name for its port */
 };
 
 struct wait_queue_head;

@@ -313,9 +313,15 @@ static int mach_msg_receive(struct mach_space *space,
 		return MACH_RCV_INVALID_NAME;
 
 	if (ret == MACH_RCV_TOO_LARGE && !rcv.kmsg) {
-		/* MACH_RCV_LARGE: the message stays; tell the needed size */
+		/*
+		 * MACH_RCV_LARGE: the message stays; tell the needed size and,
+		 * with MACH_RCV_LARGE_IDENTITY, the port it waits on (a set's
+		 * member), as XNU does.
+		 */
 		if (a->rcv_size >= offsetof(struct mach_msg_header, voucher) &&
-		    put_user(rcv.large_size, &uhdr->size))
+		    (put_user(rcv.large_size, &uhdr->size) ||
+		     ((a->option & MACH_RCV_LARGE_IDENTITY) &&
+		      put_user(rcv.large_name, &uhdr->local))))
 			return MACH_RCV_INVALID_DATA;
 		return ret;
 	}

@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/mach.h>
+#include "desc.h"
 #include "kmsg.h"
 #include "notify.h"
 #include "port.h"
@@ -343,6 +344,25 @@ static int mach_copyout_name(struct mach_space *space, struct mach_port *port,
 	return KERN_SUCCESS;
 }
 
+/*
+ * mach_port_insert_right(task, name, name, MAKE_SEND or COPY_SEND): XNU's
+ * fast path for the common idiom answers a dead name with
+ * KERN_INVALID_CAPABILITY before looking at the disposition.
+ */
+static int mach_insert_send_same_name_check(struct mach_space *space, u32 name)
+{
+	struct mach_entry *entry;
+	int kr = KERN_SUCCESS;
+
+	mutex_lock(&space->lock);
+	entry = space->active ? mach_entry_lookup(space, name) : NULL;
+	if (entry && ((entry->type & MACH_PORT_TYPE_DEAD_NAME) ||
+		      mach_right_check_dead(space, entry)))
+		kr = KERN_INVALID_CAPABILITY;
+	mutex_unlock(&space->lock);
+	return kr;
+}
+
 static int op_insert_right(struct mach_space *caller, struct mach_space *task,
 			   void *p)
 {
@@ -360,10 +380,20 @@ static int op_insert_right(struct mach_space *caller, struct mach_space *task,
 	if (!MACH_PORT_VALID(a->poly))
 		return KERN_INVALID_VALUE;
 
-	kr = mach_right_take(caller, a->poly, a->disposition,
-			     KERN_INVALID_RIGHT, &port);
+	if (a->name == a->poly &&
+	    (a->disposition == MACH_MSG_TYPE_MAKE_SEND ||
+	     a->disposition == MACH_MSG_TYPE_COPY_SEND)) {
+		kr = mach_insert_send_same_name_check(caller, a->name);
+		if (kr != KERN_SUCCESS)
+			return kr;
+	}
+	/* a dead name is taken as MACH_PORT_DEAD (a move uses a reference) */
+	kr = mach_right_take(caller, a->poly, a->disposition, KERN_SUCCESS,
+			     &port);
 	if (kr != KERN_SUCCESS)
 		return kr;
+	if (port == MACH_KPORT_DEAD)
+		return KERN_INVALID_CAPABILITY;
 	type = mach_right_carried_type(a->disposition);
 
 	if (!mach_space_lock_active(task)) {
@@ -393,13 +423,18 @@ static int op_extract_right(struct mach_space *caller, struct mach_space *task,
 	if (!MACH_PORT_VALID(a->name))
 		return KERN_INVALID_NAME;
 
-	kr = mach_right_take(task, a->name, a->disposition,
-			     KERN_INVALID_RIGHT, &port);
+	/* a dead name is extracted as MACH_PORT_DEAD, as XNU's copyin gives */
+	kr = mach_right_take(task, a->name, a->disposition, KERN_SUCCESS,
+			     &port);
 	if (kr != KERN_SUCCESS)
 		return kr;
 	type = mach_right_carried_type(a->disposition);
-	kr = mach_right_give(caller, port, type, &a->poly);
 	a->disposition = type;
+	if (port == MACH_KPORT_DEAD) {
+		a->poly = MACH_PORT_DEAD;
+		return KERN_SUCCESS;
+	}
+	kr = mach_right_give(caller, port, type, &a->poly);
 	return kr;
 }
 
@@ -1138,6 +1173,27 @@ static int op_host_set_special(struct mach_space *caller,
 	return mach_host_set_special(caller, a->which, a->port);
 }
 
+/* The fork hand-off works on the caller's own space only. */
+static int op_fork_prepare(struct mach_space *caller, struct mach_space *task,
+			   void *p)
+{
+	struct mach_fork_args *a = p;
+
+	if (task != caller)
+		return KERN_INVALID_ARGUMENT;
+	return mach_fork_prepare(caller, &a->cookie);
+}
+
+static int op_fork_inherit(struct mach_space *caller, struct mach_space *task,
+			   void *p)
+{
+	struct mach_fork_args *a = p;
+
+	if (task != caller)
+		return KERN_INVALID_ARGUMENT;
+	return mach_fork_inherit(caller, a->cookie);
+}
+
 static int op_task_for_pid(struct mach_space *caller,
 			   struct mach_space *task, void *p)
 {
@@ -1188,6 +1244,8 @@ static const struct mach_port_op mach_port_ops[] = {
 	{ MACH_IOC_PID_FOR_TASK, op_pid_for_task },
 	{ MACH_IOC_HOST_GET_SPECIAL, op_host_get_special },
 	{ MACH_IOC_HOST_SET_SPECIAL, op_host_set_special },
+	{ MACH_IOC_FORK_PREPARE, op_fork_prepare },
+	{ MACH_IOC_FORK_INHERIT, op_fork_inherit },
 	{ MACH_IOC_PORT_SET_MSCOUNT, op_set_mscount },
 	{ MACH_IOC_PORT_GET_SRIGHTS, op_get_srights },
 	{ MACH_IOC_PORT_SET_SEQNO, op_set_seqno },
@@ -1225,6 +1283,9 @@ static bool mach_port_args_flags_clear(unsigned int cmd, const void *buf)
 	case MACH_IOC_TASK_FOR_PID:
 	case MACH_IOC_PID_FOR_TASK:
 		return !((const struct mach_task_pid_args *)buf)->flags;
+	case MACH_IOC_FORK_PREPARE:
+	case MACH_IOC_FORK_INHERIT:
+		return !((const struct mach_fork_args *)buf)->flags;
 	case MACH_IOC_PORT_MOVE_MEMBER:
 	case MACH_IOC_PORT_INSERT_MEMBER:
 	case MACH_IOC_PORT_EXTRACT_MEMBER:

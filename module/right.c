@@ -15,6 +15,7 @@
 #include <linux/minmax.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
+#include "desc.h"
 #include "notify.h"
 #include "port.h"
 #include "pset.h"
@@ -534,12 +535,29 @@ u32 mach_right_info(struct mach_space *space, struct mach_entry *entry,
 }
 
 /*
+ * A dead name given where a right is taken: it stands for MACH_PORT_DEAD,
+ * and a move uses up one of its user references (a pegged count stays), as
+ * XNU's copyin of a dead name does.
+ */
+void mach_right_take_dead(struct mach_space *space, struct mach_entry *entry,
+			  u32 disp)
+{
+	if (disp != MACH_MSG_TYPE_MOVE_SEND &&
+	    disp != MACH_MSG_TYPE_MOVE_SEND_ONCE)
+		return;
+	if (entry->urefs == MACH_PORT_UREFS_MAX)
+		return;
+	if (--entry->urefs == 0)
+		mach_entry_free(space, entry);
+}
+
+/*
  * Take a right out of a space for the kernel to hold, with the space's lock
- * held only around it.  Returns the copyin's kern_return_t, with 'dead_kr'
- * when the name is dead (routines differ: KERN_INVALID_RIGHT for
- * mach_port_insert_right, KERN_INVALID_CAPABILITY for notifications) and
- * KERN_INVALID_TASK when the space has died.  Moving the last reference to
- * the task's pinned port is KERN_INVALID_CAPABILITY everywhere.
+ * held only around it.  Returns the copyin's kern_return_t, and for a dead
+ * name 'dead_kr': KERN_SUCCESS takes it as MACH_KPORT_DEAD (what XNU's
+ * ipc_object_copyin gives the routines), anything else is returned with the
+ * name left alone.  KERN_INVALID_TASK when the space has died.  Moving the
+ * last reference to the task's pinned port is KERN_INVALID_CAPABILITY.
  */
 int mach_right_take(struct mach_space *space, u32 name, u32 disp,
 		    int dead_kr, struct mach_port **portp)
@@ -552,11 +570,16 @@ int mach_right_take(struct mach_space *space, u32 name, u32 disp,
 		kr = KERN_INVALID_TASK;
 	} else {
 		kr = mach_right_copyin_check_entry(space, name, disp, &entry);
-		if (kr == KERN_SUCCESS)
+		if (kr == KERN_SUCCESS) {
 			mach_right_copyin_entry(space, entry, disp, portp);
-		else if (kr == KERN_INVALID_CAPABILITY &&
-			 (entry->type & MACH_PORT_TYPE_DEAD_NAME))
+		} else if (kr == KERN_INVALID_CAPABILITY &&
+			   (entry->type & MACH_PORT_TYPE_DEAD_NAME)) {
 			kr = dead_kr;
+			if (kr == KERN_SUCCESS) {
+				mach_right_take_dead(space, entry, disp);
+				*portp = MACH_KPORT_DEAD;
+			}
+		}
 	}
 	mutex_unlock(&space->lock);
 	return kr;

@@ -35,6 +35,8 @@ void mach_right_release(struct mach_port *port, u32 type);
 void mach_right_release_to(struct mach_port *port, u32 type,
 			   struct list_head *deaths);
 
+void mach_right_take_dead(struct mach_space *space, struct mach_entry *entry,
+			  u32 disp);
 int mach_right_take(struct mach_space *space, u32 name, u32 disp,
 		    int dead_kr, struct mach_port **portp);
 int mach_right_give(struct mach_space *space, struct mach_port *port,

@@ -14,6 +14,7 @@
 #include "port.h"
 #include "right.h"
 #include "space.h"
+#include "task.h"
 #include "stats.h"
 #include "user.h"
 
@@ -251,6 +252,7 @@ struct mach_space *mach_space_create(void)
 	xa_init(&space->table);
 	INIT_LIST_HEAD(&space->free_entries);
 	INIT_LIST_HEAD(&space->registry_link);
+	INIT_LIST_HEAD(&space->fork_snaps);
 	space->next_index = 1;
 	space->active = true;
 	space->serial = atomic64_inc_return(&mach_space_serial);
@@ -325,6 +327,7 @@ void mach_space_destroy(struct mach_space *space)
 			mach_port_release_send(space->special[i]);
 		space->special[i] = NULL;
 	}
+	mach_fork_snaps_release(space);
 
 	if (task_port) {
 		spin_lock(&task_port->lock);

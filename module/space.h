@@ -59,6 +59,9 @@ struct mach_space {
 	struct mach_port *task_port;	/* kernel object port for this task */
 	u32 task_self;			/* name of our send right to it */
 	struct mach_port *special[TASK_MAX_SPECIAL_PORT + 1];
+	struct list_head fork_snaps;	/* see task.c: mach_fork_prepare */
+	u32 nr_fork_snaps;
+	u64 fork_cookie;		/* the last one given */
 
 	struct list_head registry_link;
 	u64 serial;			/* order of creation, from 1 */

@@ -16,6 +16,7 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/slab.h>
 #include <linux/user_namespace.h>
 #include "port.h"
 #include "right.h"
@@ -99,6 +100,116 @@ void mach_task_inherit(struct mach_space *space)
 		mutex_unlock(&mach_host_lock);
 	}
 	space->special[TASK_BOOTSTRAP_PORT] = port;
+}
+
+/*
+ * fork() snapshots of the bootstrap port (uapi: MACH_IOC_FORK_PREPARE).
+ * A space keeps its last MACH_FORK_SNAPS_MAX, oldest first on fork_snaps,
+ * under space->lock; each holds a send right (or NULL) and is taken once,
+ * by a child of the space's process, or dropped with the space.
+ */
+#define MACH_FORK_SNAPS_MAX	16
+
+struct mach_fork_snap {
+	struct list_head link;
+	u64 cookie;
+	struct mach_port *bootstrap;
+};
+
+static void mach_fork_snap_free(struct mach_fork_snap *snap)
+{
+	if (snap->bootstrap)
+		mach_port_release_send(snap->bootstrap);
+	kfree(snap);
+}
+
+int mach_fork_prepare(struct mach_space *space, u64 *cookie)
+{
+	struct mach_fork_snap *snap, *old = NULL;
+
+	snap = kmalloc(sizeof(*snap), GFP_KERNEL_ACCOUNT);
+	if (!snap)
+		return KERN_RESOURCE_SHORTAGE;
+	mutex_lock(&space->lock);
+	snap->cookie = ++space->fork_cookie;
+	snap->bootstrap = mach_port_copy_send(space->special[TASK_BOOTSTRAP_PORT]);
+	list_add_tail(&snap->link, &space->fork_snaps);
+	if (++space->nr_fork_snaps > MACH_FORK_SNAPS_MAX) {
+		old = list_first_entry(&space->fork_snaps,
+				       struct mach_fork_snap, link);
+		list_del(&old->link);
+		space->nr_fork_snaps--;
+	}
+	*cookie = snap->cookie;
+	mutex_unlock(&space->lock);
+	/* a right is released with no space lock held */
+	if (old)
+		mach_fork_snap_free(old);
+	return KERN_SUCCESS;
+}
+
+/* The snapshot 'cookie' of the caller's parent process, taken out of it. */
+static struct mach_fork_snap *mach_fork_snap_take(u64 cookie)
+{
+	struct mach_fork_snap *snap, *found = NULL;
+	struct mach_space *parent;
+	struct pid *ppid;
+
+	rcu_read_lock();
+	ppid = get_pid(task_tgid(rcu_dereference(current->real_parent)));
+	rcu_read_unlock();
+	parent = mach_registry_find(ppid);
+	put_pid(ppid);
+	if (!parent)
+		return NULL;
+	mutex_lock(&parent->lock);
+	list_for_each_entry(snap, &parent->fork_snaps, link) {
+		if (snap->cookie == cookie) {
+			list_del(&snap->link);
+			parent->nr_fork_snaps--;
+			found = snap;
+			break;
+		}
+	}
+	mutex_unlock(&parent->lock);
+	mach_space_put(parent);
+	return found;
+}
+
+int mach_fork_inherit(struct mach_space *space, u64 cookie)
+{
+	struct mach_fork_snap *snap = mach_fork_snap_take(cookie);
+	struct mach_port *old;
+
+	if (!snap)
+		return KERN_INVALID_ARGUMENT;
+	/* the parent had none at fork(): keep what the open gave */
+	if (!snap->bootstrap) {
+		kfree(snap);
+		return KERN_SUCCESS;
+	}
+	mutex_lock(&space->lock);
+	old = space->special[TASK_BOOTSTRAP_PORT];
+	space->special[TASK_BOOTSTRAP_PORT] = snap->bootstrap;
+	mutex_unlock(&space->lock);
+	kfree(snap);
+	if (old)
+		mach_port_release_send(old);
+	return KERN_SUCCESS;
+}
+
+/* The space is going: drop its snapshots and the rights they hold. */
+void mach_fork_snaps_release(struct mach_space *space)
+{
+	struct mach_fork_snap *snap, *next;
+	LIST_HEAD(snaps);
+
+	mutex_lock(&space->lock);
+	list_splice_init(&space->fork_snaps, &snaps);
+	space->nr_fork_snaps = 0;
+	mutex_unlock(&space->lock);
+	list_for_each_entry_safe(snap, next, &snaps, link)
+		mach_fork_snap_free(snap);
 }
 
 int mach_host_get_special(struct mach_space *caller, u32 which, u32 *name)

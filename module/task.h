@@ -14,6 +14,9 @@ struct task_struct;
 
 struct mach_space *mach_task_lookup(struct mach_space *caller, u32 name);
 void mach_task_inherit(struct mach_space *space);
+int mach_fork_prepare(struct mach_space *space, u64 *cookie);
+int mach_fork_inherit(struct mach_space *space, u64 cookie);
+void mach_fork_snaps_release(struct mach_space *space);
 int mach_task_get_special(struct mach_space *caller, struct mach_space *task,
 			  u32 which, u32 *name);
 int mach_task_set_special(struct mach_space *caller, struct mach_space *task,

@@ -7,6 +7,8 @@
  * of its own, so a message from the child through bootstrap_port proves
  * where the child's right leads.
  */
+#define _GNU_SOURCE
+#include <sched.h>
 #include <string.h>
 
 #include "bootstrap_util.h"
@@ -97,6 +99,40 @@ static void fork_child_looks_up(void)
 	expect_message_from_child(port, child);
 }
 
+/*
+ * The launcher idiom: set our bootstrap port, fork(), restore the old one
+ * at once.  The child must still get the port we had at fork(), however
+ * late it opens /dev/mach: pinned to one CPU, the parent restores before
+ * the child ever runs.  (libmach has the kernel snapshot the port in its
+ * atfork prepare handler; the child takes the snapshot at its first open.)
+ */
+static void fork_then_restore(void)
+{
+	mach_port_t saved = MACH_PORT_NULL, port;
+	cpu_set_t was, one;
+	pid_t child;
+
+	bu_require_bootstrap();
+	assert_kr(KERN_SUCCESS, task_get_bootstrap_port(mach_task_self(), &saved), "saved");
+	assert_eq(0, sched_getaffinity(0, sizeof(was), &was), "sched_getaffinity");
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	assert_eq(0, sched_setaffinity(0, sizeof(one), &one), "one CPU");
+	port = private_bootstrap();
+	assert_true(port != MACH_PORT_NULL, "private bootstrap port");
+	child = mt_fork();
+	if (child == 0) {
+		expect_kr(MACH_MSG_SUCCESS,
+			  mu_send(bootstrap_port, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0,
+				  CHILD_ID, 0, 0, 0, MU_WAIT_MS), "child sends");
+		mt_child_exit();
+	}
+	expect_kr(KERN_SUCCESS, task_set_bootstrap_port(mach_task_self(), saved),
+		  "restored at once");
+	sched_setaffinity(0, sizeof(was), &was);
+	expect_message_from_child(port, child);
+}
+
 /* The exec'd image: its constructor has read bootstrap_port already. */
 static int exec_child(void)
 {
@@ -112,6 +148,7 @@ static const struct mt_case cases[] = {
 	MT_CASE(fork_inherits),
 	MT_CASE(fork_exec_inherits),
 	MT_CASE(fork_child_looks_up),
+	MT_CASE(fork_then_restore),
 };
 
 int main(int argc, char **argv)

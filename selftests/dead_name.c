@@ -222,11 +222,67 @@ static void blocked_receiver_sees_death(void)
 	expect_kr(MACH_RCV_PORT_CHANGED, doomed_mr, "the blocked receive");
 }
 
+/*
+ * The routines that take a right copy a dead name in as MACH_PORT_DEAD
+ * (XNU's ipc_object_copyin is "dead OK"), a move using up one of its
+ * references: mach_port_insert_right then refuses it with
+ * KERN_INVALID_CAPABILITY, while mach_port_extract_right succeeds and
+ * hands back MACH_PORT_DEAD.  A right that needs a receive right
+ * (MAKE_SEND) is KERN_INVALID_RIGHT, except in insert_right's
+ * name == poly form, which answers a dead name KERN_INVALID_CAPABILITY.
+ */
+static void routines_take_dead_names(void)
+{
+	mach_port_t task = mach_task_self(), dead = MACH_PORT_NULL, got = 0;
+	mach_msg_type_name_t gt = 0;
+	mach_port_type_t type;
+
+	assert_kr(KERN_SUCCESS, mach_port_allocate(task, MACH_PORT_RIGHT_DEAD_NAME, &dead),
+		  "a dead name");
+	assert_kr(KERN_SUCCESS, mach_port_mod_refs(task, dead, MACH_PORT_RIGHT_DEAD_NAME, 3),
+		  "four references");
+	expect_kr(KERN_INVALID_CAPABILITY,
+		  mach_port_insert_right(task, 0x70000103, dead, MACH_MSG_TYPE_COPY_SEND),
+		  "insert_right COPY_SEND of a dead name");
+	expect_eq(4, mu_refs(dead, MACH_PORT_RIGHT_DEAD_NAME), "a copy uses no reference");
+	expect_kr(KERN_INVALID_CAPABILITY,
+		  mach_port_insert_right(task, 0x70000203, dead, MACH_MSG_TYPE_MOVE_SEND),
+		  "insert_right MOVE_SEND of a dead name");
+	expect_eq(3, mu_refs(dead, MACH_PORT_RIGHT_DEAD_NAME), "a move uses one");
+	expect_true(!mu_names_find(0x70000203, &type), "and nothing was inserted");
+	expect_kr(KERN_INVALID_CAPABILITY,
+		  mach_port_insert_right(task, dead, dead, MACH_MSG_TYPE_MAKE_SEND),
+		  "insert_right(dead, dead, MAKE_SEND)");
+	expect_kr(KERN_INVALID_RIGHT,
+		  mach_port_insert_right(task, 0x70000303, dead, MACH_MSG_TYPE_MAKE_SEND),
+		  "MAKE_SEND from a dead name under another name");
+
+	expect_kr(KERN_SUCCESS,
+		  mach_port_extract_right(task, dead, MACH_MSG_TYPE_COPY_SEND, &got, &gt),
+		  "extract_right COPY_SEND of a dead name");
+	expect_eq(MACH_PORT_DEAD, got, "gives MACH_PORT_DEAD");
+	expect_eq(MACH_MSG_TYPE_PORT_SEND, gt, "as a send right");
+	expect_eq(3, mu_refs(dead, MACH_PORT_RIGHT_DEAD_NAME), "a copy uses no reference");
+	got = 0;
+	expect_kr(KERN_SUCCESS,
+		  mach_port_extract_right(task, dead, MACH_MSG_TYPE_MOVE_SEND, &got, &gt),
+		  "extract_right MOVE_SEND of a dead name");
+	expect_eq(MACH_PORT_DEAD, got, "gives MACH_PORT_DEAD");
+	expect_eq(2, mu_refs(dead, MACH_PORT_RIGHT_DEAD_NAME), "a move uses one");
+	expect_kr(KERN_INVALID_RIGHT,
+		  mach_port_extract_right(task, dead, MACH_MSG_TYPE_MAKE_SEND, &got, &gt),
+		  "extract_right MAKE_SEND of a dead name");
+	expect_kr(KERN_SUCCESS, mach_port_mod_refs(task, dead, MACH_PORT_RIGHT_DEAD_NAME, -2),
+		  "the last two references go");
+	expect_true(!mu_names_find(dead, &type), "and the name with them");
+}
+
 static const struct mt_case cases[] = {
 	MT_CASE(receive_right_destroyed),
 	MT_CASE(receiver_killed),
 	MT_CASE(receiver_exits),
 	MT_CASE(blocked_receiver_sees_death),
+	MT_CASE(routines_take_dead_names),
 };
 
 int main(void)

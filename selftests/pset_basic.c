@@ -542,6 +542,61 @@ static void remove_member_under_waiter(void)
 	expect_true(recv_from(a, a, 1), "and is received there");
 }
 
+/*
+ * MACH_RCV_LARGE | MACH_RCV_LARGE_IDENTITY on a set: a message too large
+ * for the buffer stays queued, msgh_size says what it needs and
+ * msgh_local_port which member it waits on, so a set server can receive
+ * it from that member with a bigger buffer (XNU's ith_receiver_name).
+ */
+static void large_identity_names_member(void)
+{
+	mach_port_t task = mach_task_self(), set, a = mu_port_send(), b = mu_port_send();
+	struct { mach_msg_header_t h; char data[400]; } m;
+	struct { mach_msg_header_t h; char small[8]; } r;
+	struct mu_rcv big;
+
+	assert_kr(KERN_SUCCESS, mach_port_allocate(task, MACH_PORT_RIGHT_PORT_SET, &set), "set");
+	assert_kr(KERN_SUCCESS, mach_port_move_member(task, a, set), "a joins");
+	assert_kr(KERN_SUCCESS, mach_port_move_member(task, b, set), "b joins");
+	memset(&m, 0, sizeof(m));
+	m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0);
+	m.h.msgh_size = sizeof(m);
+	m.h.msgh_remote_port = b;
+	m.h.msgh_id = 77;
+	assert_kr(MACH_MSG_SUCCESS, mach_msg(&m.h, MACH_SEND_MSG, sizeof(m), 0, 0, 0, 0),
+		  "a large message to b");
+
+	memset(&r, 0, sizeof(r));
+	expect_kr(MACH_RCV_TOO_LARGE,
+		  mach_msg(&r.h, MACH_RCV_MSG | MACH_RCV_LARGE | MACH_RCV_LARGE_IDENTITY |
+			   MACH_RCV_TIMEOUT, 0, sizeof(r), set, 0, 0),
+		  "too large, with MACH_RCV_LARGE_IDENTITY");
+	expect_eq(b, r.h.msgh_local_port, "msgh_local_port names the member");
+	expect_eq(sizeof(m), r.h.msgh_size, "msgh_size the size needed");
+
+	/* without IDENTITY only the size is written */
+	memset(&r, 0, sizeof(r));
+	expect_kr(MACH_RCV_TOO_LARGE,
+		  mach_msg(&r.h, MACH_RCV_MSG | MACH_RCV_LARGE | MACH_RCV_TIMEOUT, 0,
+			   sizeof(r), set, 0, 0),
+		  "too large, MACH_RCV_LARGE alone");
+	expect_eq(MACH_PORT_NULL, r.h.msgh_local_port, "msgh_local_port untouched");
+
+	/* on the member directly, the same */
+	memset(&r, 0, sizeof(r));
+	expect_kr(MACH_RCV_TOO_LARGE,
+		  mach_msg(&r.h, MACH_RCV_MSG | MACH_RCV_LARGE | MACH_RCV_LARGE_IDENTITY |
+			   MACH_RCV_TIMEOUT, 0, sizeof(r), b, 0, 0),
+		  "too large on the member itself");
+	expect_eq(b, r.h.msgh_local_port, "msgh_local_port names it");
+
+	if (expect_kr(MACH_MSG_SUCCESS, mu_recv(b, &big, 0, 0), "then received whole"))
+		expect_eq(77, big.hdr.msgh_id, "the same message");
+	mach_port_destroy(task, a);
+	mach_port_destroy(task, b);
+	mach_port_destroy(task, set);
+}
+
 static const struct mt_case cases[] = {
 	MT_CASE(set_allocate_and_destroy),
 	MT_CASE(insert_extract_errors),
@@ -560,6 +615,7 @@ static const struct mt_case cases[] = {
 	MT_CASE(destroy_set_under_waiter),
 	MT_CASE(destroy_set_keeps_messages),
 	MT_CASE(remove_member_under_waiter),
+	MT_CASE(large_identity_names_member),
 };
 
 int main(void)

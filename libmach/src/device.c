@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -27,15 +28,58 @@ static pthread_mutex_t mach_fd_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t mach_atfork_once = PTHREAD_ONCE_INIT;
 void (*_mach_fork_child_hook)(void);
 
+/*
+ * The kernel's snapshot of our bootstrap port at fork(), for the child:
+ * set in the parent just before fork() (forks are serialised by
+ * mach_fd_lock), cleared in the parent just after, and in the child used
+ * by its first open (see uapi MACH_IOC_FORK_PREPARE).  Without it a child
+ * would get whatever its parent's bootstrap port is when the child first
+ * opens the device, not what it was at fork().
+ */
+static uint64_t fork_cookie;
+
+/* Our task port's name in the space behind fd. */
+static mach_port_t task_self_of(int fd)
+{
+	__u32 name = 0;
+
+	if (ioctl(fd, MACH_IOC_TASK_SELF, &name) != 0)
+		return MACH_PORT_NULL;
+	return name;
+}
+
 /* Hold the lock across fork() so the child never inherits it mid-open. */
 static void atfork_prepare(void)
 {
+	int fd;
+
 	pthread_mutex_lock(&mach_fd_lock);
+	fork_cookie = 0;
+	fd = atomic_load(&mach_fd);
+	if (fd >= 0 && mach_fd_pid == getpid()) {
+		struct mach_fork_args a = { .task = task_self_of(fd) };
+
+		if (ioctl(fd, MACH_IOC_FORK_PREPARE, &a) == 0)
+			fork_cookie = a.cookie;
+	}
 }
 
 static void atfork_parent(void)
 {
+	fork_cookie = 0;
 	pthread_mutex_unlock(&mach_fd_lock);
+}
+
+/* A new child's first open: take the bootstrap port it had at fork(). */
+static void fork_inherit(int fd)
+{
+	struct mach_fork_args a = { .cookie = fork_cookie };
+
+	fork_cookie = 0;
+	if (!a.cookie)
+		return;
+	a.task = task_self_of(fd);
+	(void)ioctl(fd, MACH_IOC_FORK_INHERIT, &a);	/* unknown: keep the open's */
 }
 
 /* Caller holds mach_fd_lock (or is the only thread, in the child). */
@@ -78,6 +122,7 @@ static int mach_device(void)
 	if (fd < 0) {
 		fd = open(MACH_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 		if (fd >= 0) {
+			fork_inherit(fd);
 			mach_fd_pid = getpid();
 			atomic_store_explicit(&mach_fd, fd, memory_order_release);
 		}

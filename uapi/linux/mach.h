@@ -287,6 +287,27 @@ struct mach_port_space_info_args {
 #define MACH_IOC_HOST_GET_SPECIAL   _IOWR(MACH_IOC_MAGIC, 0x34, struct mach_task_special_args)
 #define MACH_IOC_HOST_SET_SPECIAL   _IOW(MACH_IOC_MAGIC, 0x35, struct mach_task_special_args)
 
+/*
+ * fork() hand-off of the bootstrap port, for libmach's pthread_atfork
+ * handlers.  A child's space is made when it first opens /dev/mach, after
+ * fork() has returned, by which time the parent may have set another
+ * bootstrap port; macOS gives a child the parent's as it was at fork().
+ * So the parent's prepare handler takes a snapshot (FORK_PREPARE gives its
+ * cookie) and the child, right after its open, presents the cookie
+ * (FORK_INHERIT) to make that snapshot's port its bootstrap port.  A space
+ * keeps its last 16 snapshots, each taken once; INHERIT of an unknown
+ * cookie, or from a process that is not the snapshot's child, is
+ * KERN_INVALID_ARGUMENT and changes nothing.
+ */
+struct mach_fork_args {
+	__u32 task;		/* the caller's own task port */
+	__u32 flags;		/* must be zero */
+	__u64 cookie;		/* out of PREPARE, into INHERIT */
+};
+
+#define MACH_IOC_FORK_PREPARE	    _IOWR(MACH_IOC_MAGIC, 0x36, struct mach_fork_args)
+#define MACH_IOC_FORK_INHERIT	    _IOW(MACH_IOC_MAGIC, 0x37, struct mach_fork_args)
+
 /* More mach_port_* routines (0x40 on). */
 #define MACH_IOC_PORT_SET_MSCOUNT   _IOW(MACH_IOC_MAGIC, 0x40, struct mach_port_count_args)
 #define MACH_IOC_PORT_GET_SRIGHTS   _IOWR(MACH_IOC_MAGIC, 0x41, struct mach_port_count_args)
