@@ -264,11 +264,18 @@ export MACH_TEST_KERNEL="$KIND"
 # fuzz_ipc makes at least 2.5 x MACH_FUZZ_CALLS calls (MACH_FUZZ_CALLS in
 # each of its one-thread and four-thread cases, half as many in the fork-kill
 # case, plus what its destroyer and blocker threads do meanwhile).
+# Debug kernels (KASAN, lockdep, kmemleak) run the programs 3-5 times
+# slower: their default sizes keep a run near half an hour on an idle
+# 2-CPU VM and still make over a million fuzz calls.
 if [ "${STRESS:-0}" = 1 ] && [ -f /selftests/TESTS ]; then
+	case "$KIND" in
+	debug*) mix=300000 stress=150000 fuzz=150000 ;;
+	*) mix=1000000 stress=500000 fuzz=400000 ;;
+	esac
 	export MACH_STRESS=long
-	export MACH_MIX_MESSAGES=${MIX_MESSAGES:-1000000}
-	export MACH_STRESS_MESSAGES=${STRESS_MESSAGES:-500000}
-	export MACH_FUZZ_CALLS=${FUZZ_CALLS:-400000}
+	export MACH_MIX_MESSAGES=${MIX_MESSAGES:-$mix}
+	export MACH_STRESS_MESSAGES=${STRESS_MESSAGES:-$stress}
+	export MACH_FUZZ_CALLS=${FUZZ_CALLS:-$fuzz}
 	[ -z "$STORM_ROUNDS" ] || export MACH_STORM_ROUNDS="$STORM_ROUNDS"
 	export MACH_TEST_TIMEOUT_SCALE=20
 	SELFTEST_TIMEOUT=${SELFTEST_TIMEOUT:-14400}
