@@ -3,6 +3,7 @@
  * Port objects: allocation, right accounting and death.
  */
 
+#include <linux/bits.h>
 #include <linux/sched.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
@@ -36,7 +37,10 @@ void mach_port_exit_cache(void)
  * address, so an object has the same identity in every space (as XNU's
  * VM_KERNEL_ADDRPERM gives) without the address being shown, and without a
  * counter shared by every CPU that creates ports.  Never 0 (0 is "none");
- * mach_port_space_info shows its low 32 bits, netlink all 64.
+ * mach_port_space_info shows its low 32 bits, netlink all of it.  53 bits:
+ * lsmp --json prints it as a number, which every JSON parser (doubles
+ * included) must read exactly, and 100,000 ports still collide with odds
+ * below one in a million.
  */
 u64 mach_object_identity(const void *object)
 {
@@ -45,7 +49,8 @@ u64 mach_object_identity(const void *object)
 	if (!object)
 		return 0;
 	get_random_once(&key, sizeof(key));
-	return siphash_1u64((u64)(uintptr_t)object, &key) | 1;
+	return (siphash_1u64((u64)(uintptr_t)object, &key) &
+		GENMASK_ULL(52, 0)) | 1;
 }
 
 /* A new, active port with one reference and no receiver yet. */
