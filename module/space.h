@@ -3,9 +3,11 @@
  * The IPC space: one per process (thread group) that opened /dev/mach.
  *
  * Names are (index << 8) | generation.  'table' maps an index to its entry;
- * entries are kept after their name is freed (on 'free_entries') so that the
- * next use of an index gets a new generation and a stale name cannot reach a
- * reused slot.  'rev' maps a port to the one entry that holds send and/or
+ * entries are kept after their name is freed (on the free list, oldest
+ * first, from 'free_head' to 'free_tail') so that the next use of an index
+ * gets a new generation and a stale name cannot reach a reused slot.  The
+ * free list links entries by index (0, never a name's index, ends it), in
+ * fields a name in use does not need, so an entry costs no extra link.  'rev' maps a port to the one entry that holds send and/or
  * receive rights for it, so those rights coalesce under one name.
  *
  * Lock order (the whole module):
@@ -33,13 +35,16 @@ struct mach_user;
 struct pid;
 
 struct mach_entry {
-	u32 name;			/* full name; 0 when free */
+	u32 name;			/* full name (its generation when free) */
 	u32 type;			/* MACH_PORT_TYPE_* bits; 0 when free */
-	u32 urefs;			/* send or dead-name user references */
+	union {
+		u32 urefs;		/* send or dead-name user references */
+		u32 free_prev;		/* free: index of the previous free one */
+	};
+	u32 free_next;			/* free: index of the next free one */
 	void *object;			/* struct mach_port * */
 	struct rhash_head rev;		/* in space->rev while SEND/RECEIVE */
 	struct mach_dnreq *dnreq;	/* dead-name request, if any */
-	struct list_head free_link;	/* on space->free_entries when free */
 };
 
 struct mach_space {
@@ -48,7 +53,8 @@ struct mach_space {
 	bool active;
 
 	struct xarray table;		/* index -> struct mach_entry * */
-	struct list_head free_entries;
+	u32 free_head;			/* oldest free entry's index, or 0 */
+	u32 free_tail;			/* newest free entry's index, or 0 */
 	u32 next_index;
 	u32 nr_names;
 	struct rhashtable rev;
