@@ -53,6 +53,7 @@ struct mach_port *mach_port_alloc(void)
 {
 	struct mach_port *port;
 
+	BUILD_BUG_ON(MACH_PORT_QLIMIT_MAX > U16_MAX);
 	port = kmem_cache_zalloc(mach_port_cache, GFP_KERNEL_ACCOUNT);
 	if (!port)
 		return NULL;

@@ -33,7 +33,6 @@ struct mach_port {
 	struct kref ref;
 	spinlock_t lock;		/* protects all that follows */
 
-	bool active;			/* false once the receive right died */
 	/* holder of the receive right; NULL in transit, kernel or dead */
 	struct mach_space *receiver;
 	u32 receiver_name;		/* its name there */
@@ -42,18 +41,19 @@ struct mach_port {
 	u32 srights;			/* send rights anywhere */
 	u32 sorights;			/* send-once rights anywhere */
 	u32 seqno;			/* next message sequence number */
-	u32 qlimit;
-	u64 context;			/* also the guard, as in XNU */
+	u32 msgcount;			/* messages on 'msgs' */
+	u16 qlimit;			/* at most MACH_PORT_QLIMIT_MAX */
+	u8 kobj_type;			/* enum mach_kobject_type; fixed */
+	bool active;			/* false once the receive right died */
 	bool guarded;
 	bool strict_guard;		/* context reads as 0, cannot be set */
+	u64 context;			/* also the guard, as in XNU */
 
 	/* message queue */
 	struct list_head msgs;
-	u32 msgcount;
 	wait_queue_head_t rcv_wait;	/* receivers waiting for a message */
 	wait_queue_head_t snd_wait;	/* senders waiting for queue room */
 
-	enum mach_kobject_type kobj_type;
 	void *kobject;
 
 	/* port set memberships: struct mach_pset_link (see pset.h) */
