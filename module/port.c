@@ -10,6 +10,7 @@
 #include "kmsg.h"
 #include "mach_trace.h"
 #include "mach_types.h"
+#include "mqueue.h"
 #include "notify.h"
 #include "port.h"
 #include "pset.h"
@@ -68,7 +69,6 @@ struct mach_port *mach_port_alloc(void)
 	INIT_LIST_HEAD(&port->psets);
 	INIT_LIST_HEAD(&port->dnrequests);
 	init_waitqueue_head(&port->rcv_wait);
-	init_waitqueue_head(&port->snd_wait);
 	return port;
 }
 
@@ -143,6 +143,7 @@ static void mach_port_kill(struct mach_port *port, struct list_head *deaths)
 {
 	struct mach_kmsg *kmsg, *next;
 	struct mach_port *nsrequest;
+	bool snd_waiting;
 	LIST_HEAD(msgs);
 
 	trace_mach_port_destroy(port);
@@ -157,10 +158,11 @@ static void mach_port_kill(struct mach_port *port, struct list_head *deaths)
 		mach_desc_transit_leave(kmsg);
 	nsrequest = port->nsrequest;
 	port->nsrequest = NULL;
+	snd_waiting = port->snd_waiting;
 	spin_unlock(&port->lock);
 
 	wake_up_all(&port->rcv_wait);
-	wake_up_all(&port->snd_wait);
+	mach_mqueue_wake_senders(port, snd_waiting);
 	mach_dnreq_fire_all(port);
 	if (nsrequest)
 		mach_notify_send_once(nsrequest);

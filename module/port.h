@@ -47,12 +47,12 @@ struct mach_port {
 	bool active;			/* false once the receive right died */
 	bool guarded;
 	bool strict_guard;		/* context reads as 0, cannot be set */
+	bool snd_waiting;		/* senders may be blocked (mqueue.c) */
 	u64 context;			/* also the guard, as in XNU */
 
 	/* message queue */
 	struct list_head msgs;
 	wait_queue_head_t rcv_wait;	/* receivers waiting for a message */
-	wait_queue_head_t snd_wait;	/* senders waiting for queue room */
 
 	void *kobject;
 

@@ -16,6 +16,7 @@
 #include <linux/uaccess.h>
 #include <linux/mach.h>
 #include "kmsg.h"
+#include "mqueue.h"
 #include "notify.h"
 #include "port.h"
 #include "port_ops.h"
@@ -566,10 +567,13 @@ static int op_set_attr(struct mach_space *caller, struct mach_space *task,
 	if (!port)
 		return kr;
 	if (a->flavor == MACH_PORT_LIMITS_INFO) {
+		bool snd_waiting;
+
 		spin_lock(&port->lock);
 		port->qlimit = qlimit;
+		snd_waiting = port->snd_waiting;
 		spin_unlock(&port->lock);
-		wake_up_all(&port->snd_wait);
+		mach_mqueue_wake_senders(port, snd_waiting);
 	}
 	mutex_unlock(&task->lock);
 	return KERN_SUCCESS;
