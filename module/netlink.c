@@ -193,7 +193,7 @@ static void mach_nl_entry_read(struct mach_entry *entry,
 			e->notify |= MACH_NL_NOTIFY_NO_SENDERS;
 		if (port->pdrequest)
 			e->notify |= MACH_NL_NOTIFY_PORT_DESTROYED;
-		list_for_each_entry(link, &port->psets, port_node) {
+		hlist_for_each_entry(link, &port->psets, port_node) {
 			if (e->nsets == MACH_NL_MAX_SETS)
 				break;
 			e->sets[e->nsets++] = link->pset->name;

@@ -132,19 +132,22 @@ void mach_notify_port_destroyed(struct mach_port *notify,
 /* The port died: send every dead-name notification requested on it. */
 void mach_dnreq_fire_all(struct mach_port *port)
 {
-	struct mach_dnnote *note, *next;
-	LIST_HEAD(fired);
+	struct mach_dnnote *note;
+	struct hlist_node *next;
+	HLIST_HEAD(fired);
 
+	/* the port's list is newest first: 'fired' is oldest first */
 	spin_lock(&port->lock);
-	list_for_each_entry_safe(note, next, &port->dnrequests, link) {
+	hlist_for_each_entry_safe(note, next, &port->dnrequests, link) {
 		note->req->fired = true;
 		note->req->note = NULL;
 		note->req = NULL;
-		list_move_tail(&note->link, &fired);
+		hlist_del(&note->link);
+		hlist_add_head(&note->link, &fired);
 	}
 	spin_unlock(&port->lock);
 
-	list_for_each_entry_safe(note, next, &fired, link) {
+	hlist_for_each_entry_safe(note, next, &fired, link) {
 		mach_notify_dead_name(note->notify, note->name);
 		kfree(note);
 	}
@@ -166,7 +169,7 @@ static bool mach_dnreq_detach(struct mach_dnreq *req,
 	fired = req->fired;
 	note = req->note;
 	if (note)
-		list_del(&note->link);
+		hlist_del(&note->link);
 	spin_unlock(&port->lock);
 
 	*notifyp = note ? note->notify : NULL;
@@ -303,7 +306,7 @@ static int mach_request_dead_name(struct mach_space *task, u32 name, u32 sync,
 		spin_lock(&port->lock);
 		if (port->active) {
 			req->note = note;
-			list_add_tail(&note->link, &port->dnrequests);
+			hlist_add_head(&note->link, &port->dnrequests);
 		} else {
 			/* died since we looked: the request fires at once */
 			req->fired = true;

@@ -22,7 +22,7 @@ struct mach_entry;
 struct mach_dnreq;
 
 struct mach_dnnote {
-	struct list_head link;		/* on port->dnrequests */
+	struct hlist_node link;		/* on port->dnrequests */
 	struct mach_port *notify;	/* send-once right */
 	u32 name;
 	struct mach_dnreq *req;		/* back to the request */

@@ -65,9 +65,8 @@ struct mach_port *mach_port_alloc(void)
 	port->active = true;
 	port->qlimit = MACH_PORT_QLIMIT_DEFAULT;
 	INIT_LIST_HEAD(&port->msgs);
-	INIT_LIST_HEAD(&port->death_link);
-	INIT_LIST_HEAD(&port->psets);
-	INIT_LIST_HEAD(&port->dnrequests);
+	INIT_HLIST_HEAD(&port->psets);
+	INIT_HLIST_HEAD(&port->dnrequests);
 	init_waitqueue_head(&port->rcv_wait);
 	return port;
 }
@@ -139,7 +138,8 @@ void mach_port_destroy_sonce(struct mach_port *port)
  * Kill one port: mark it dead, wake its waiters, destroy its queue.
  * Receive rights found in the queued messages are added to 'deaths'.
  */
-static void mach_port_kill(struct mach_port *port, struct list_head *deaths)
+static void mach_port_kill(struct mach_port *port,
+			   struct mach_port_deaths *deaths)
 {
 	struct mach_kmsg *kmsg, *next;
 	struct mach_port *nsrequest;
@@ -175,12 +175,16 @@ static void mach_port_kill(struct mach_port *port, struct list_head *deaths)
 }
 
 /* Let a receive right die later, on a worklist, or now when none. */
-void mach_port_destroy_to(struct mach_port *port, struct list_head *deaths)
+void mach_port_destroy_to(struct mach_port *port,
+			  struct mach_port_deaths *deaths)
 {
-	if (deaths)
-		list_add_tail(&port->death_link, deaths);
-	else
+	if (deaths) {
+		port->death_next = NULL;
+		*deaths->tail = port;
+		deaths->tail = &port->death_next;
+	} else {
 		mach_port_destroy(port);
+	}
 }
 
 /*
@@ -194,14 +198,17 @@ void mach_port_destroy_to(struct mach_port *port, struct list_head *deaths)
  */
 void mach_port_destroy(struct mach_port *port)
 {
-	LIST_HEAD(deaths);
+	struct mach_port_deaths deaths;
 
-	list_add(&port->death_link, &deaths);
-	while ((port = list_first_entry_or_null(&deaths, struct mach_port,
-						death_link))) {
+	mach_port_deaths_init(&deaths);
+	mach_port_destroy_to(port, &deaths);
+	while ((port = deaths.head)) {
 		struct mach_port *pdrequest;
 
-		list_del_init(&port->death_link);
+		deaths.head = port->death_next;
+		if (!deaths.head)
+			deaths.tail = &deaths.head;
+		port->death_next = NULL;
 		/*
 		 * a port-destroyed request saves the port: its receive
 		 * right goes to the requester instead

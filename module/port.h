@@ -57,20 +57,32 @@ struct mach_port {
 	void *kobject;
 
 	/* port set memberships: struct mach_pset_link (see pset.h) */
-	struct list_head psets;
+	struct hlist_head psets;
 
 	/* notification requests: send-once rights, and dead-name notes */
 	struct mach_port *nsrequest;
 	struct mach_port *pdrequest;
-	struct list_head dnrequests;
+	struct hlist_head dnrequests;	/* struct mach_dnnote, newest first */
 
 	/*
 	 * while in transit: the port whose queue holds our receive right
 	 * (protected by mach_transit_lock, see desc.c)
 	 */
 	struct mach_port *transit_dest;
-	struct list_head death_link;	/* on a mach_port_destroy worklist */
+	struct mach_port *death_next;	/* on a mach_port_destroy worklist */
 };
+
+/* A worklist of ports whose receive right died, in order (port.c). */
+struct mach_port_deaths {
+	struct mach_port *head;
+	struct mach_port **tail;
+};
+
+static inline void mach_port_deaths_init(struct mach_port_deaths *deaths)
+{
+	deaths->head = NULL;
+	deaths->tail = &deaths->head;
+}
 
 int mach_port_init_cache(void);
 void mach_port_exit_cache(void);
@@ -85,6 +97,7 @@ void mach_port_release_send(struct mach_port *port);
 void mach_port_release_sonce(struct mach_port *port);
 void mach_port_destroy_sonce(struct mach_port *port);
 void mach_port_destroy(struct mach_port *port);
-void mach_port_destroy_to(struct mach_port *port, struct list_head *deaths);
+void mach_port_destroy_to(struct mach_port *port,
+			  struct mach_port_deaths *deaths);
 
 #endif /* _MACH_PORT_H */

@@ -510,7 +510,7 @@ static int op_get_attr(struct mach_space *caller, struct mach_space *task,
 		break;
 	default:	/* RECEIVE_STATUS and INFO_EXT's leading status */
 		/* mps_pset: in any set (XNU reports a flag, not a name) */
-		info[0] = !list_empty(&port->psets);
+		info[0] = !hlist_empty(&port->psets);
 		info[1] = port->seqno;
 		info[2] = port->mscount;
 		info[3] = port->qlimit;

@@ -322,7 +322,7 @@ void mach_right_release(struct mach_port *port, u32 type)
 
 /* The same, with receive rights left to a mach_port_destroy worklist. */
 void mach_right_release_to(struct mach_port *port, u32 type,
-			   struct list_head *deaths)
+			   struct mach_port_deaths *deaths)
 {
 	switch (type) {
 	case MACH_MSG_TYPE_PORT_SEND:
