@@ -49,15 +49,9 @@ u64 mach_object_identity(const void *object)
 	return siphash_1u64((u64)(uintptr_t)object, &key) | 1;
 }
 
-/* A new, active port with one reference and no receiver yet. */
-struct mach_port *mach_port_alloc(void)
+static void mach_port_init(struct mach_port *port)
 {
-	struct mach_port *port;
-
 	BUILD_BUG_ON(MACH_PORT_QLIMIT_MAX > U16_MAX);
-	port = kmem_cache_zalloc(mach_port_cache, GFP_KERNEL_ACCOUNT);
-	if (!port)
-		return NULL;
 	mach_stat_inc(MACH_STAT_PORTS);
 	trace_mach_port_create(port);
 	kref_init(&port->ref);
@@ -68,14 +62,42 @@ struct mach_port *mach_port_alloc(void)
 	INIT_HLIST_HEAD(&port->psets);
 	INIT_HLIST_HEAD(&port->dnrequests);
 	init_waitqueue_head(&port->rcv_wait);
+}
+
+/* A new, active port with one reference and no receiver yet. */
+struct mach_port *mach_port_alloc(void)
+{
+	struct mach_port *port;
+
+	port = kmem_cache_zalloc(mach_port_cache, GFP_KERNEL_ACCOUNT);
+	if (port)
+		mach_port_init(port);
 	return port;
+}
+
+/* The same, for a kernel object (rare: one task port per space). */
+struct mach_port *mach_port_alloc_kobject(enum mach_kobject_type type,
+					  void *kobject)
+{
+	struct mach_kobject_port *kport;
+
+	kport = kzalloc(sizeof(*kport), GFP_KERNEL_ACCOUNT);
+	if (!kport)
+		return NULL;
+	mach_port_init(&kport->port);
+	kport->port.kobj_type = type;
+	kport->kobject = kobject;
+	return &kport->port;
 }
 
 static void mach_port_free(struct kref *ref)
 {
 	struct mach_port *port = container_of(ref, struct mach_port, ref);
 
-	kmem_cache_free(mach_port_cache, port);
+	if (port->kobj_type == MACH_KOBJ_NONE)
+		kmem_cache_free(mach_port_cache, port);
+	else
+		kfree(container_of(port, struct mach_kobject_port, port));
 	mach_stat_dec(MACH_STAT_PORTS);
 }
 

@@ -54,8 +54,6 @@ struct mach_port {
 	struct list_head msgs;
 	wait_queue_head_t rcv_wait;	/* receivers waiting for a message */
 
-	void *kobject;
-
 	/* port set memberships: struct mach_pset_link (see pset.h) */
 	struct hlist_head psets;
 
@@ -84,10 +82,37 @@ static inline void mach_port_deaths_init(struct mach_port_deaths *deaths)
 	deaths->tail = &deaths->head;
 }
 
+/*
+ * A kernel-object port (kobj_type != MACH_KOBJ_NONE): a task port.  Only
+ * these carry an object pointer, so ordinary ports do not pay for it.
+ */
+struct mach_kobject_port {
+	struct mach_port port;
+	void *kobject;			/* under port.lock; NULL once gone */
+};
+
+/* The port's kernel object, or NULL; port->lock held. */
+static inline void *mach_port_kobject(struct mach_port *port)
+{
+	if (port->kobj_type == MACH_KOBJ_NONE)
+		return NULL;
+	return container_of(port, struct mach_kobject_port, port)->kobject;
+}
+
+/* The object is gone; port->lock held. */
+static inline void mach_port_clear_kobject(struct mach_port *port)
+{
+	if (port->kobj_type != MACH_KOBJ_NONE)
+		container_of(port, struct mach_kobject_port, port)->kobject =
+			NULL;
+}
+
 int mach_port_init_cache(void);
 void mach_port_exit_cache(void);
 u64 mach_object_identity(const void *object);
 struct mach_port *mach_port_alloc(void);
+struct mach_port *mach_port_alloc_kobject(enum mach_kobject_type type,
+					  void *kobject);
 void mach_port_get(struct mach_port *port);
 void mach_port_put(struct mach_port *port);
 

@@ -305,11 +305,9 @@ struct mach_space *mach_space_create(void)
 	if (!space->user)
 		goto err_put;
 
-	port = mach_port_alloc();
+	port = mach_port_alloc_kobject(MACH_KOBJ_TASK, space);
 	if (!port)
 		goto err_put;
-	port->kobj_type = MACH_KOBJ_TASK;
-	port->kobject = space;
 	space->task_port = port;
 
 	mutex_lock(&space->lock);
@@ -371,7 +369,7 @@ void mach_space_destroy(struct mach_space *space)
 
 	if (task_port) {
 		spin_lock(&task_port->lock);
-		task_port->kobject = NULL;
+		mach_port_clear_kobject(task_port);
 		spin_unlock(&task_port->lock);
 		mach_port_destroy(task_port);
 	}
