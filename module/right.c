@@ -73,7 +73,7 @@ bool mach_right_check_dead(struct mach_space *space, struct mach_entry *entry)
 	}
 	entry->type = MACH_PORT_TYPE_DEAD_NAME;
 	entry->object = NULL;
-	mach_dnreq_dead(entry);
+	mach_dnreq_dead(space, entry);
 	return true;
 }
 
@@ -451,7 +451,7 @@ int mach_right_delta(struct mach_space *space, struct mach_entry *entry,
 			/* the entry's reference goes with the receive right */
 			mach_pset_remove_member(port);
 			mach_port_destroy(port);
-			mach_dnreq_dead(entry);
+			mach_dnreq_dead(space, entry);
 		} else {
 			mach_rev_remove(space, entry);
 			mach_entry_free(space, entry);

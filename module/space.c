@@ -84,8 +84,8 @@ static void mach_free_push(struct mach_space *space, struct mach_entry *entry)
 
 /*
  * Take a free entry off the free list, wherever it is on it.  An entry
- * that is not on it (taken, its type not set yet) has no previous one and
- * is not the head.
+ * that is not on it (just taken: its type and object not set yet) has no
+ * previous one and is not the head.
  */
 static void mach_free_unlink(struct mach_space *space,
 			     struct mach_entry *entry)
@@ -220,11 +220,51 @@ void mach_entry_free(struct mach_space *space, struct mach_entry *entry)
 {
 	lockdep_assert_held(&space->lock);
 	/* a name that goes while its port lives: port-deleted */
-	mach_dnreq_cancel(entry);
+	mach_dnreq_cancel(space, entry);
 	entry->type = 0;
-	entry->object = NULL;
+	entry->urefs = 0;
 	mach_free_push(space, entry);
 	space->nr_names--;
+}
+
+/* The entry's dead-name request, or NULL. */
+struct mach_dnreq *mach_entry_dnreq(struct mach_space *space,
+				    struct mach_entry *entry)
+{
+	lockdep_assert_held(&space->lock);
+	if (!entry->dnreq)
+		return NULL;
+	return xa_load(&space->dnreqs, MACH_PORT_INDEX(entry->name));
+}
+
+/*
+ * Make room for a dead-name request on the entry, so that setting it
+ * cannot fail.  Returns a kern_return_t.
+ */
+int mach_entry_reserve_dnreq(struct mach_space *space,
+			     struct mach_entry *entry)
+{
+	lockdep_assert_held(&space->lock);
+	if (entry->dnreq)
+		return KERN_SUCCESS;
+	if (xa_reserve(&space->dnreqs, MACH_PORT_INDEX(entry->name),
+		       GFP_KERNEL_ACCOUNT))
+		return KERN_RESOURCE_SHORTAGE;
+	return KERN_SUCCESS;
+}
+
+/* Set (after mach_entry_reserve_dnreq) or clear the request. */
+void mach_entry_set_dnreq(struct mach_space *space, struct mach_entry *entry,
+			  struct mach_dnreq *req)
+{
+	u32 index = MACH_PORT_INDEX(entry->name);
+
+	lockdep_assert_held(&space->lock);
+	if (req)
+		xa_store(&space->dnreqs, index, req, GFP_KERNEL_ACCOUNT);
+	else
+		xa_erase(&space->dnreqs, index);
+	entry->dnreq = req;
 }
 
 struct mach_entry *mach_rev_lookup(struct mach_space *space,
@@ -257,6 +297,7 @@ static void mach_space_release(struct kref *ref)
 	xa_for_each(&space->table, index, entry)
 		kmem_cache_free(mach_entry_cache, entry);
 	xa_destroy(&space->table);
+	xa_destroy(&space->dnreqs);
 	rhashtable_destroy(&space->rev);
 	put_pid(space->pid);
 	mach_kmsg_drop_cached(space);
@@ -293,6 +334,7 @@ struct mach_space *mach_space_create(void)
 	kref_init(&space->ref);
 	mutex_init(&space->lock);
 	xa_init(&space->table);
+	xa_init(&space->dnreqs);
 	INIT_LIST_HEAD(&space->registry_link);
 	space->next_index = 1;
 	space->active = true;

@@ -7,7 +7,9 @@
  * first, from 'free_head' to 'free_tail') so that the next use of an index
  * gets a new generation and a stale name cannot reach a reused slot.  The
  * free list links entries by index (0, never a name's index, ends it), in
- * fields a name in use does not need, so an entry costs no extra link.  'rev' maps a port to the one entry that holds send and/or
+ * the object pointer a free entry does not need, so it costs no extra
+ * link.  Dead-name requests are rare: they live in 'dnreqs', by index,
+ * and the entry only says it has one.  'rev' maps a port to the one entry that holds send and/or
  * receive rights for it, so those rights coalesce under one name.
  *
  * Lock order (the whole module):
@@ -37,14 +39,16 @@ struct pid;
 struct mach_entry {
 	u32 name;			/* full name (its generation when free) */
 	u32 type;			/* MACH_PORT_TYPE_* bits; 0 when free */
+	u32 urefs;			/* send or dead-name user references */
+	bool dnreq;			/* has a dead-name request in dnreqs */
 	union {
-		u32 urefs;		/* send or dead-name user references */
-		u32 free_prev;		/* free: index of the previous free one */
+		void *object;		/* struct mach_port *; NULL when free */
+		struct {		/* free: indices of the neighbours */
+			u32 free_prev;
+			u32 free_next;
+		};
 	};
-	u32 free_next;			/* free: index of the next free one */
-	void *object;			/* struct mach_port * */
 	struct rhash_head rev;		/* in space->rev while SEND/RECEIVE */
-	struct mach_dnreq *dnreq;	/* dead-name request, if any */
 };
 
 struct mach_space {
@@ -58,6 +62,7 @@ struct mach_space {
 	u32 next_index;
 	u32 nr_names;
 	struct rhashtable rev;
+	struct xarray dnreqs;		/* index -> struct mach_dnreq * */
 
 	struct pid *pid;		/* thread group that owns the space */
 	struct mach_user *user;		/* charged for what it sends */
@@ -99,6 +104,12 @@ int mach_name_check(u32 name);
 int mach_entry_alloc_name(struct mach_space *space, u32 name,
 			  struct mach_entry **out);
 void mach_entry_free(struct mach_space *space, struct mach_entry *entry);
+struct mach_dnreq *mach_entry_dnreq(struct mach_space *space,
+				    struct mach_entry *entry);
+int mach_entry_reserve_dnreq(struct mach_space *space,
+			     struct mach_entry *entry);
+void mach_entry_set_dnreq(struct mach_space *space, struct mach_entry *entry,
+			  struct mach_dnreq *req);
 struct mach_entry *mach_rev_lookup(struct mach_space *space,
 				   struct mach_port *port);
 int mach_rev_insert(struct mach_space *space, struct mach_entry *entry);
