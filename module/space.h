@@ -9,13 +9,15 @@
  * free list links entries by index (0, never a name's index, ends it), in
  * the object pointer a free entry does not need, so it costs no extra
  * link.  Dead-name requests are rare: they live in 'dnreqs', by index,
- * and the entry only says it has one.  'rev' maps a port to the one entry that holds send and/or
- * receive rights for it, so those rights coalesce under one name.
+ * and the entry only says it has one.  'rev' maps a port to the one entry
+ * that holds send and/or receive rights for it, so those rights coalesce
+ * under one name.
  *
  * Lock order (the whole module):
  *   mach_registry_lock  (open/release/lookup of spaces by process)
  *     -> space->lock      (mutex: name table, reverse map, entry fields)
  *       -> port->lock     (spinlock: port state and message queue)
+ *         -> the lock of a wait queue of blocked senders (mqueue.c)
  * Never two space locks at once, never two port locks at once.  Messages are
  * destroyed with no lock held.  copy_to_user/copy_from_user happen with no
  * lock held.
