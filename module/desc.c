@@ -287,7 +287,8 @@ int mach_desc_copyout(struct mach_space *space, struct mach_kmsg *kmsg)
 }
 
 /* Release whatever the body still carries and free the shadows. */
-void mach_desc_release(struct mach_kmsg *kmsg, struct list_head *deaths)
+void mach_desc_release(struct mach_kmsg *kmsg,
+		       struct mach_port_deaths *deaths)
 {
 	u32 i, j;
 

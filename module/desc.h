@@ -12,7 +12,7 @@
 #include <linux/types.h>
 #include "ool.h"
 
-struct list_head;
+struct mach_port_deaths;
 struct mach_kmsg;
 struct mach_port;
 struct mach_space;
@@ -55,7 +55,8 @@ struct mach_kdesc {
 int mach_desc_parse(struct mach_kmsg *kmsg);
 void mach_desc_sender_dealloc(struct mach_kmsg *kmsg);
 int mach_desc_copyout(struct mach_space *space, struct mach_kmsg *kmsg);
-void mach_desc_release(struct mach_kmsg *kmsg, struct list_head *deaths);
+void mach_desc_release(struct mach_kmsg *kmsg,
+		       struct mach_port_deaths *deaths);
 bool mach_desc_transit_enter(struct mach_kmsg *kmsg, struct mach_port *dest);
 void mach_desc_transit_leave(struct mach_kmsg *kmsg);
 

@@ -191,7 +191,8 @@ void mach_kmsg_set_sender(struct mach_kmsg *kmsg)
  * that destruction never recurses.  Takes no space lock, so it may run
  * under one.
  */
-void mach_kmsg_destroy_to(struct mach_kmsg *kmsg, struct list_head *deaths)
+void mach_kmsg_destroy_to(struct mach_kmsg *kmsg,
+			  struct mach_port_deaths *deaths)
 {
 	if (kmsg->dest) {
 		if (kmsg->dest_type == MACH_MSG_TYPE_PORT_SEND_ONCE)

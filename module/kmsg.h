@@ -11,7 +11,7 @@
 #include <linux/uidgid.h>
 #include "mach_types.h"
 
-struct list_head;
+struct mach_port_deaths;
 struct mach_kdesc;
 struct mach_port;
 struct mach_space;
@@ -56,7 +56,8 @@ void mach_kmsg_drop_cached(struct mach_space *space);
 void mach_kmsg_free(struct mach_kmsg *kmsg);
 void mach_kmsg_set_sender(struct mach_kmsg *kmsg);
 void mach_kmsg_destroy(struct mach_kmsg *kmsg);
-void mach_kmsg_destroy_to(struct mach_kmsg *kmsg, struct list_head *deaths);
+void mach_kmsg_destroy_to(struct mach_kmsg *kmsg,
+			  struct mach_port_deaths *deaths);
 /*
  * What a combined send+receive will receive from, looked up under the lock
  * hold that copies the message's rights in (one lock round trip, not two):

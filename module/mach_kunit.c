@@ -380,8 +380,8 @@ static void pset_ready_list(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mach_pset_remove(b, pset), KERN_SUCCESS);
 	KUNIT_EXPECT_EQ(test, mach_pset_remove(b, pset), KERN_NOT_IN_SET);
 	mach_pset_destroy(pset);
-	KUNIT_EXPECT_TRUE(test, list_empty(&a->psets));
-	KUNIT_EXPECT_TRUE(test, list_empty(&c->psets));
+	KUNIT_EXPECT_TRUE(test, hlist_empty(&a->psets));
+	KUNIT_EXPECT_TRUE(test, hlist_empty(&c->psets));
 }
 
 static struct kunit_case mach_space_cases[] = {

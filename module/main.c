@@ -19,6 +19,7 @@
 #include <linux/mach.h>
 #include "desc.h"
 #include "kmsg.h"
+#include "mqueue.h"
 #include "msg.h"
 #include "netlink.h"
 #include "port.h"
@@ -142,6 +143,7 @@ int mach_caches_init(void)
 {
 	int ret;
 
+	mach_mqueue_init();
 	ret = mach_space_init_cache();
 	if (ret)
 		return ret;

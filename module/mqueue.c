@@ -2,7 +2,8 @@
 /*
  * Message queues.  Each port's queue is protected by port->lock; blocked
  * receivers sleep on port->rcv_wait, senders blocked by the queue limit on
- * port->snd_wait.  Waiters are queued before the lock is dropped, so a
+ * one of the wait queues of a small table shared by all ports (below).
+ * Waiters are queued before the lock is dropped, so a
  * wake-up cannot be lost between the check and the sleep.  Waits are
  * exclusive: one message (or one freed slot) wakes one waiter, and a woken
  * waiter always looks for work before it considers its timeout or signals,
@@ -10,6 +11,7 @@
  * concern every waiter (death, a raised queue limit) wake them all.
  */
 
+#include <linux/hash.h>
 #include <linux/jiffies.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -46,6 +48,88 @@ void mach_wake_one(struct wait_queue_head *wq, bool sync)
 		wake_up_interruptible(wq);
 }
 
+/*
+ * Senders blocked by a full queue are rare, so they do not cost every port
+ * a wait queue: they sleep on one of MACH_SND_WAITQS queues shared by all
+ * ports, chosen by a hash of the port (as the kernel's bit wait queues
+ * are).  A waiter records its port, and a wake-up carries the port as its
+ * key; the wake function ignores waiters of other ports (and does not count
+ * them toward a wake-one), so a wake-up for one port never goes to, or is
+ * used up by, a sender blocked on another.  port->snd_waiting, under
+ * port->lock, says that senders may be waiting: it is set by a sender
+ * before it sleeps and cleared by a wake-up that finds none, so the
+ * message path touches the shared table only when someone is blocked.
+ */
+#define MACH_SND_WAITQS_BITS	8
+#define MACH_SND_WAITQS		BIT(MACH_SND_WAITQS_BITS)
+
+static struct wait_queue_head mach_snd_waitqs[MACH_SND_WAITQS];
+
+struct mach_snd_waiter {
+	struct wait_queue_entry wq;
+	struct mach_port *port;
+};
+
+struct mach_snd_key {
+	struct mach_port *port;
+	bool found;			/* out: a waiter of the port was there */
+};
+
+void mach_mqueue_init(void)
+{
+	static bool done;
+	int i;
+
+	if (done)	/* KUnit may have set it up already */
+		return;
+	for (i = 0; i < MACH_SND_WAITQS; i++)
+		init_waitqueue_head(&mach_snd_waitqs[i]);
+	done = true;
+}
+
+static struct wait_queue_head *mach_snd_waitq(struct mach_port *port)
+{
+	return &mach_snd_waitqs[hash_ptr(port, MACH_SND_WAITQS_BITS)];
+}
+
+static int mach_snd_wake_function(struct wait_queue_entry *wq,
+				  unsigned int mode, int flags, void *arg)
+{
+	struct mach_snd_waiter *w = container_of(wq, struct mach_snd_waiter,
+						 wq);
+	struct mach_snd_key *key = arg;
+
+	if (w->port != key->port)
+		return 0;
+	key->found = true;
+	return autoremove_wake_function(wq, mode, flags, NULL);
+}
+
+/*
+ * Wake one sender blocked on 'port' (a slot was freed), or all of them
+ * (the port died, or its queue limit changed).  port->lock held, or, for
+ * 'all', dropped after a change every sender will see when it wakes.
+ */
+static void mach_wake_senders(struct mach_port *port, bool all)
+{
+	struct mach_snd_key key = { .port = port };
+
+	__wake_up(mach_snd_waitq(port), all ? TASK_NORMAL : TASK_INTERRUPTIBLE,
+		  all ? 0 : 1, &key);
+	if (!all && !key.found)
+		port->snd_waiting = false;
+}
+
+/*
+ * Wake every sender blocked on 'port', after a change (death, a new queue
+ * limit) made under port->lock; 'waiting' is port->snd_waiting read then.
+ */
+void mach_mqueue_wake_senders(struct mach_port *port, bool waiting)
+{
+	if (waiting)
+		mach_wake_senders(port, true);
+}
+
 /* Put a message on the queue and wake a receiver; port->lock held. */
 static void mach_mqueue_enqueue(struct mach_port *port, struct mach_kmsg *kmsg,
 				bool sync)
@@ -69,14 +153,18 @@ int mach_mqueue_send(struct mach_kmsg *kmsg, u32 option, u32 timeout)
 	struct mach_port *port = kmsg->dest;
 	bool timed = option & MACH_SEND_TIMEOUT;
 	long left = mach_timeout_jiffies(timed, timeout);
-	DEFINE_WAIT(wait);
+	struct wait_queue_head *wq = mach_snd_waitq(port);
+	struct mach_snd_waiter wait = { .port = port };
 	int ret;
+
+	init_wait(&wait.wq);
+	wait.wq.func = mach_snd_wake_function;
 
 	spin_lock(&port->lock);
 	for (;;) {
 		if (!port->active) {
 			spin_unlock(&port->lock);
-			finish_wait(&port->snd_wait, &wait);
+			finish_wait(wq, &wait.wq);
 			mach_kmsg_destroy(kmsg);
 			return MACH_MSG_SUCCESS;
 		}
@@ -86,7 +174,7 @@ int mach_mqueue_send(struct mach_kmsg *kmsg, u32 option, u32 timeout)
 			if (!mach_desc_transit_enter(kmsg, port)) {
 				/* circular: never receivable, so destroyed */
 				spin_unlock(&port->lock);
-				finish_wait(&port->snd_wait, &wait);
+				finish_wait(wq, &wait.wq);
 				mach_kmsg_destroy(kmsg);
 				return MACH_MSG_SUCCESS;
 			}
@@ -103,14 +191,14 @@ int mach_mqueue_send(struct mach_kmsg *kmsg, u32 option, u32 timeout)
 			ret = MACH_SEND_INTERRUPTED;
 			break;
 		}
-		prepare_to_wait_exclusive(&port->snd_wait, &wait,
-					  TASK_INTERRUPTIBLE);
+		port->snd_waiting = true;
+		prepare_to_wait_exclusive(wq, &wait.wq, TASK_INTERRUPTIBLE);
 		spin_unlock(&port->lock);
 		left = schedule_timeout(left);
 		spin_lock(&port->lock);
 	}
 	spin_unlock(&port->lock);
-	finish_wait(&port->snd_wait, &wait);
+	finish_wait(wq, &wait.wq);
 	return ret;
 }
 
@@ -181,7 +269,8 @@ int mach_mqueue_receive(struct mach_port *port, struct mach_space *space,
 			rcv->kmsg = kmsg;
 			rcv->seqno = port->seqno++;
 			rcv->context = port->context;
-			mach_wake_one(&port->snd_wait, false);
+			if (port->snd_waiting)
+				mach_wake_senders(port, false);
 			ret = fits ? MACH_MSG_SUCCESS : MACH_RCV_TOO_LARGE;
 			break;
 		}

@@ -25,7 +25,9 @@ struct mach_rcv {
 
 struct wait_queue_head;
 
+void mach_mqueue_init(void);
 void mach_wake_one(struct wait_queue_head *wq, bool sync);
+void mach_mqueue_wake_senders(struct mach_port *port, bool waiting);
 int mach_mqueue_send(struct mach_kmsg *kmsg, u32 option, u32 timeout);
 void mach_mqueue_send_kernel(struct mach_kmsg *kmsg);
 int mach_mqueue_receive(struct mach_port *port, struct mach_space *space,

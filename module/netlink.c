@@ -177,10 +177,11 @@ static void mach_nl_entry_read(struct mach_entry *entry,
 	/* a space that holds a receive right or is a task port's is alive */
 	if (port->receiver)
 		e->receiver_pid = pid_nr_ns(port->receiver->pid, ns);
-	if (port->kobj_type == MACH_KOBJ_TASK && port->kobject) {
-		task = port->kobject;
+	task = NULL;
+	if (port->kobj_type == MACH_KOBJ_TASK)
+		task = mach_port_kobject(port);
+	if (task)
 		e->task_pid = pid_nr_ns(task->pid, ns);
-	}
 	if (entry->type & MACH_PORT_TYPE_RECEIVE) {
 		e->receive = true;
 		e->depth = port->msgcount;
@@ -193,7 +194,7 @@ static void mach_nl_entry_read(struct mach_entry *entry,
 			e->notify |= MACH_NL_NOTIFY_NO_SENDERS;
 		if (port->pdrequest)
 			e->notify |= MACH_NL_NOTIFY_PORT_DESTROYED;
-		list_for_each_entry(link, &port->psets, port_node) {
+		hlist_for_each_entry(link, &port->psets, port_node) {
 			if (e->nsets == MACH_NL_MAX_SETS)
 				break;
 			e->sets[e->nsets++] = link->pset->name;

@@ -132,19 +132,22 @@ void mach_notify_port_destroyed(struct mach_port *notify,
 /* The port died: send every dead-name notification requested on it. */
 void mach_dnreq_fire_all(struct mach_port *port)
 {
-	struct mach_dnnote *note, *next;
-	LIST_HEAD(fired);
+	struct mach_dnnote *note;
+	struct hlist_node *next;
+	HLIST_HEAD(fired);
 
+	/* the port's list is newest first: 'fired' is oldest first */
 	spin_lock(&port->lock);
-	list_for_each_entry_safe(note, next, &port->dnrequests, link) {
+	hlist_for_each_entry_safe(note, next, &port->dnrequests, link) {
 		note->req->fired = true;
 		note->req->note = NULL;
 		note->req = NULL;
-		list_move_tail(&note->link, &fired);
+		hlist_del(&note->link);
+		hlist_add_head(&note->link, &fired);
 	}
 	spin_unlock(&port->lock);
 
-	list_for_each_entry_safe(note, next, &fired, link) {
+	hlist_for_each_entry_safe(note, next, &fired, link) {
 		mach_notify_dead_name(note->notify, note->name);
 		kfree(note);
 	}
@@ -166,7 +169,7 @@ static bool mach_dnreq_detach(struct mach_dnreq *req,
 	fired = req->fired;
 	note = req->note;
 	if (note)
-		list_del(&note->link);
+		hlist_del(&note->link);
 	spin_unlock(&port->lock);
 
 	*notifyp = note ? note->notify : NULL;
@@ -180,15 +183,15 @@ static bool mach_dnreq_detach(struct mach_dnreq *req,
  * The name is going away while its port lives: as XNU does, the requester
  * hears MACH_NOTIFY_PORT_DELETED.  Requires space->lock.
  */
-bool mach_dnreq_cancel(struct mach_entry *entry)
+bool mach_dnreq_cancel(struct mach_space *space, struct mach_entry *entry)
 {
-	struct mach_dnreq *req = entry->dnreq;
+	struct mach_dnreq *req = mach_entry_dnreq(space, entry);
 	struct mach_port *notify;
 	bool fired;
 
 	if (!req)
 		return false;
-	entry->dnreq = NULL;
+	mach_entry_set_dnreq(space, entry, NULL);
 	fired = mach_dnreq_detach(req, &notify);
 	if (notify)
 		mach_notify_port_deleted(notify, entry->name);
@@ -200,14 +203,14 @@ bool mach_dnreq_cancel(struct mach_entry *entry)
  * notification was sent, the name holds one more user reference for it,
  * which the notification's receiver is expected to deallocate (XNU).
  */
-void mach_dnreq_dead(struct mach_entry *entry)
+void mach_dnreq_dead(struct mach_space *space, struct mach_entry *entry)
 {
-	struct mach_dnreq *req = entry->dnreq;
+	struct mach_dnreq *req = mach_entry_dnreq(space, entry);
 	struct mach_port *notify;
 
 	if (!req)
 		return;
-	entry->dnreq = NULL;
+	mach_entry_set_dnreq(space, entry, NULL);
 	if (mach_dnreq_detach(req, &notify) &&
 	    entry->urefs < MACH_PORT_UREFS_MAX)
 		entry->urefs++;
@@ -281,16 +284,18 @@ static int mach_request_dead_name(struct mach_space *task, u32 name, u32 sync,
 		mach_notify_dead_name(notify, name);
 		return KERN_SUCCESS;
 	}
-	if (!(entry->type & MACH_PORT_TYPE_PORT_RIGHTS)) {
+	if (!(entry->type & MACH_PORT_TYPE_PORT_RIGHTS) ||
+	    (req && mach_entry_reserve_dnreq(task, entry) != KERN_SUCCESS)) {
 		mutex_unlock(&task->lock);
 		kfree(req);
 		kfree(note);
-		return KERN_INVALID_RIGHT;
+		return entry->type & MACH_PORT_TYPE_PORT_RIGHTS ?
+		       KERN_RESOURCE_SHORTAGE : KERN_INVALID_RIGHT;
 	}
 
 	/* a request already there is replaced; its right comes back */
-	old = entry->dnreq;
-	entry->dnreq = NULL;
+	old = mach_entry_dnreq(task, entry);
+	mach_entry_set_dnreq(task, entry, req);
 	if (old)
 		mach_dnreq_detach(old, previous);
 	if (req) {
@@ -303,13 +308,12 @@ static int mach_request_dead_name(struct mach_space *task, u32 name, u32 sync,
 		spin_lock(&port->lock);
 		if (port->active) {
 			req->note = note;
-			list_add_tail(&note->link, &port->dnrequests);
+			hlist_add_head(&note->link, &port->dnrequests);
 		} else {
 			/* died since we looked: the request fires at once */
 			req->fired = true;
 		}
 		spin_unlock(&port->lock);
-		entry->dnreq = req;
 		if (req->fired) {
 			mach_notify_dead_name(notify, name);
 			kfree(note);

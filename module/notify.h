@@ -3,7 +3,7 @@
  * Kernel-generated notifications and the requests that ask for them.
  *
  * A dead-name request has two halves.  The request (struct mach_dnreq)
- * belongs to the name's entry (entry->dnreq, under space->lock).  Its note
+ * belongs to the name's entry (mach_entry_dnreq(), under space->lock).  Its note
  * (struct mach_dnnote: the send-once notify right and the name) sits on the
  * port's list (port->dnrequests, under port->lock) until the port dies or
  * the request goes; whoever takes the note off that list owns it.  The
@@ -22,7 +22,7 @@ struct mach_entry;
 struct mach_dnreq;
 
 struct mach_dnnote {
-	struct list_head link;		/* on port->dnrequests */
+	struct hlist_node link;		/* on port->dnrequests */
 	struct mach_port *notify;	/* send-once right */
 	u32 name;
 	struct mach_dnreq *req;		/* back to the request */
@@ -43,8 +43,8 @@ void mach_notify_port_destroyed(struct mach_port *notify,
 				struct mach_port *port);
 
 void mach_dnreq_fire_all(struct mach_port *port);
-bool mach_dnreq_cancel(struct mach_entry *entry);
-void mach_dnreq_dead(struct mach_entry *entry);
+bool mach_dnreq_cancel(struct mach_space *space, struct mach_entry *entry);
+void mach_dnreq_dead(struct mach_space *space, struct mach_entry *entry);
 
 int mach_notify_request(struct mach_space *caller, struct mach_space *task,
 			u32 name, u32 msgid, u32 sync, u32 notify_name,

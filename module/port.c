@@ -11,6 +11,7 @@
 #include "kmsg.h"
 #include "mach_trace.h"
 #include "mach_types.h"
+#include "mqueue.h"
 #include "notify.h"
 #include "port.h"
 #include "pset.h"
@@ -53,14 +54,9 @@ u64 mach_object_identity(const void *object)
 		GENMASK_ULL(52, 0)) | 1;
 }
 
-/* A new, active port with one reference and no receiver yet. */
-struct mach_port *mach_port_alloc(void)
+static void mach_port_init(struct mach_port *port)
 {
-	struct mach_port *port;
-
-	port = kmem_cache_zalloc(mach_port_cache, GFP_KERNEL_ACCOUNT);
-	if (!port)
-		return NULL;
+	BUILD_BUG_ON(MACH_PORT_QLIMIT_MAX > U16_MAX);
 	mach_stat_inc(MACH_STAT_PORTS);
 	trace_mach_port_create(port);
 	kref_init(&port->ref);
@@ -68,19 +64,45 @@ struct mach_port *mach_port_alloc(void)
 	port->active = true;
 	port->qlimit = MACH_PORT_QLIMIT_DEFAULT;
 	INIT_LIST_HEAD(&port->msgs);
-	INIT_LIST_HEAD(&port->death_link);
-	INIT_LIST_HEAD(&port->psets);
-	INIT_LIST_HEAD(&port->dnrequests);
+	INIT_HLIST_HEAD(&port->psets);
+	INIT_HLIST_HEAD(&port->dnrequests);
 	init_waitqueue_head(&port->rcv_wait);
-	init_waitqueue_head(&port->snd_wait);
+}
+
+/* A new, active port with one reference and no receiver yet. */
+struct mach_port *mach_port_alloc(void)
+{
+	struct mach_port *port;
+
+	port = kmem_cache_zalloc(mach_port_cache, GFP_KERNEL_ACCOUNT);
+	if (port)
+		mach_port_init(port);
 	return port;
+}
+
+/* The same, for a kernel object (rare: one task port per space). */
+struct mach_port *mach_port_alloc_kobject(enum mach_kobject_type type,
+					  void *kobject)
+{
+	struct mach_kobject_port *kport;
+
+	kport = kzalloc(sizeof(*kport), GFP_KERNEL_ACCOUNT);
+	if (!kport)
+		return NULL;
+	mach_port_init(&kport->port);
+	kport->port.kobj_type = type;
+	kport->kobject = kobject;
+	return &kport->port;
 }
 
 static void mach_port_free(struct kref *ref)
 {
 	struct mach_port *port = container_of(ref, struct mach_port, ref);
 
-	kmem_cache_free(mach_port_cache, port);
+	if (port->kobj_type == MACH_KOBJ_NONE)
+		kmem_cache_free(mach_port_cache, port);
+	else
+		kfree(container_of(port, struct mach_kobject_port, port));
 	mach_stat_dec(MACH_STAT_PORTS);
 }
 
@@ -143,10 +165,12 @@ void mach_port_destroy_sonce(struct mach_port *port)
  * Kill one port: mark it dead, wake its waiters, destroy its queue.
  * Receive rights found in the queued messages are added to 'deaths'.
  */
-static void mach_port_kill(struct mach_port *port, struct list_head *deaths)
+static void mach_port_kill(struct mach_port *port,
+			   struct mach_port_deaths *deaths)
 {
 	struct mach_kmsg *kmsg, *next;
 	struct mach_port *nsrequest;
+	bool snd_waiting;
 	LIST_HEAD(msgs);
 
 	trace_mach_port_destroy(port);
@@ -161,10 +185,11 @@ static void mach_port_kill(struct mach_port *port, struct list_head *deaths)
 		mach_desc_transit_leave(kmsg);
 	nsrequest = port->nsrequest;
 	port->nsrequest = NULL;
+	snd_waiting = port->snd_waiting;
 	spin_unlock(&port->lock);
 
 	wake_up_all(&port->rcv_wait);
-	wake_up_all(&port->snd_wait);
+	mach_mqueue_wake_senders(port, snd_waiting);
 	mach_dnreq_fire_all(port);
 	if (nsrequest)
 		mach_notify_send_once(nsrequest);
@@ -177,12 +202,16 @@ static void mach_port_kill(struct mach_port *port, struct list_head *deaths)
 }
 
 /* Let a receive right die later, on a worklist, or now when none. */
-void mach_port_destroy_to(struct mach_port *port, struct list_head *deaths)
+void mach_port_destroy_to(struct mach_port *port,
+			  struct mach_port_deaths *deaths)
 {
-	if (deaths)
-		list_add_tail(&port->death_link, deaths);
-	else
+	if (deaths) {
+		port->death_next = NULL;
+		*deaths->tail = port;
+		deaths->tail = &port->death_next;
+	} else {
 		mach_port_destroy(port);
+	}
 }
 
 /*
@@ -196,14 +225,17 @@ void mach_port_destroy_to(struct mach_port *port, struct list_head *deaths)
  */
 void mach_port_destroy(struct mach_port *port)
 {
-	LIST_HEAD(deaths);
+	struct mach_port_deaths deaths;
 
-	list_add(&port->death_link, &deaths);
-	while ((port = list_first_entry_or_null(&deaths, struct mach_port,
-						death_link))) {
+	mach_port_deaths_init(&deaths);
+	mach_port_destroy_to(port, &deaths);
+	while ((port = deaths.head)) {
 		struct mach_port *pdrequest;
 
-		list_del_init(&port->death_link);
+		deaths.head = port->death_next;
+		if (!deaths.head)
+			deaths.tail = &deaths.head;
+		port->death_next = NULL;
 		/*
 		 * a port-destroyed request saves the port: its receive
 		 * right goes to the requester instead

@@ -33,7 +33,6 @@ struct mach_port {
 	struct kref ref;
 	spinlock_t lock;		/* protects all that follows */
 
-	bool active;			/* false once the receive right died */
 	/* holder of the receive right; NULL in transit, kernel or dead */
 	struct mach_space *receiver;
 	u32 receiver_name;		/* its name there */
@@ -42,40 +41,78 @@ struct mach_port {
 	u32 srights;			/* send rights anywhere */
 	u32 sorights;			/* send-once rights anywhere */
 	u32 seqno;			/* next message sequence number */
-	u32 qlimit;
-	u64 context;			/* also the guard, as in XNU */
+	u32 msgcount;			/* messages on 'msgs' */
+	u16 qlimit;			/* at most MACH_PORT_QLIMIT_MAX */
+	u8 kobj_type;			/* enum mach_kobject_type; fixed */
+	bool active;			/* false once the receive right died */
 	bool guarded;
 	bool strict_guard;		/* context reads as 0, cannot be set */
+	bool snd_waiting;		/* senders may be blocked (mqueue.c) */
+	u64 context;			/* also the guard, as in XNU */
 
 	/* message queue */
 	struct list_head msgs;
-	u32 msgcount;
 	wait_queue_head_t rcv_wait;	/* receivers waiting for a message */
-	wait_queue_head_t snd_wait;	/* senders waiting for queue room */
-
-	enum mach_kobject_type kobj_type;
-	void *kobject;
 
 	/* port set memberships: struct mach_pset_link (see pset.h) */
-	struct list_head psets;
+	struct hlist_head psets;
 
 	/* notification requests: send-once rights, and dead-name notes */
 	struct mach_port *nsrequest;
 	struct mach_port *pdrequest;
-	struct list_head dnrequests;
+	struct hlist_head dnrequests;	/* struct mach_dnnote, newest first */
 
 	/*
 	 * while in transit: the port whose queue holds our receive right
 	 * (protected by mach_transit_lock, see desc.c)
 	 */
 	struct mach_port *transit_dest;
-	struct list_head death_link;	/* on a mach_port_destroy worklist */
+	struct mach_port *death_next;	/* on a mach_port_destroy worklist */
 };
+
+/* A worklist of ports whose receive right died, in order (port.c). */
+struct mach_port_deaths {
+	struct mach_port *head;
+	struct mach_port **tail;
+};
+
+static inline void mach_port_deaths_init(struct mach_port_deaths *deaths)
+{
+	deaths->head = NULL;
+	deaths->tail = &deaths->head;
+}
+
+/*
+ * A kernel-object port (kobj_type != MACH_KOBJ_NONE): a task port.  Only
+ * these carry an object pointer, so ordinary ports do not pay for it.
+ */
+struct mach_kobject_port {
+	struct mach_port port;
+	void *kobject;			/* under port.lock; NULL once gone */
+};
+
+/* The port's kernel object, or NULL; port->lock held. */
+static inline void *mach_port_kobject(struct mach_port *port)
+{
+	if (port->kobj_type == MACH_KOBJ_NONE)
+		return NULL;
+	return container_of(port, struct mach_kobject_port, port)->kobject;
+}
+
+/* The object is gone; port->lock held. */
+static inline void mach_port_clear_kobject(struct mach_port *port)
+{
+	if (port->kobj_type != MACH_KOBJ_NONE)
+		container_of(port, struct mach_kobject_port, port)->kobject =
+			NULL;
+}
 
 int mach_port_init_cache(void);
 void mach_port_exit_cache(void);
 u64 mach_object_identity(const void *object);
 struct mach_port *mach_port_alloc(void);
+struct mach_port *mach_port_alloc_kobject(enum mach_kobject_type type,
+					  void *kobject);
 void mach_port_get(struct mach_port *port);
 void mach_port_put(struct mach_port *port);
 
@@ -85,6 +122,7 @@ void mach_port_release_send(struct mach_port *port);
 void mach_port_release_sonce(struct mach_port *port);
 void mach_port_destroy_sonce(struct mach_port *port);
 void mach_port_destroy(struct mach_port *port);
-void mach_port_destroy_to(struct mach_port *port, struct list_head *deaths);
+void mach_port_destroy_to(struct mach_port *port,
+			  struct mach_port_deaths *deaths);
 
 #endif /* _MACH_PORT_H */

@@ -17,6 +17,7 @@
 #include <linux/mach.h>
 #include "desc.h"
 #include "kmsg.h"
+#include "mqueue.h"
 #include "notify.h"
 #include "port.h"
 #include "port_ops.h"
@@ -544,7 +545,7 @@ static int op_get_attr(struct mach_space *caller, struct mach_space *task,
 		break;
 	default:	/* RECEIVE_STATUS and INFO_EXT's leading status */
 		/* mps_pset: in any set (XNU reports a flag, not a name) */
-		info[0] = !list_empty(&port->psets);
+		info[0] = !hlist_empty(&port->psets);
 		info[1] = port->seqno;
 		info[2] = port->mscount;
 		info[3] = port->qlimit;
@@ -601,10 +602,13 @@ static int op_set_attr(struct mach_space *caller, struct mach_space *task,
 	if (!port)
 		return kr;
 	if (a->flavor == MACH_PORT_LIMITS_INFO) {
+		bool snd_waiting;
+
 		spin_lock(&port->lock);
 		port->qlimit = qlimit;
+		snd_waiting = port->snd_waiting;
 		spin_unlock(&port->lock);
-		wake_up_all(&port->snd_wait);
+		mach_mqueue_wake_senders(port, snd_waiting);
 	}
 	mutex_unlock(&task->lock);
 	return KERN_SUCCESS;

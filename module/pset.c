@@ -45,7 +45,7 @@ void mach_pset_enqueued(struct mach_port *port, bool sync)
 {
 	struct mach_pset_link *link;
 
-	list_for_each_entry(link, &port->psets, port_node) {
+	hlist_for_each_entry(link, &port->psets, port_node) {
 		struct mach_pset *pset = link->pset;
 
 		spin_lock(&pset->lock);
@@ -64,7 +64,7 @@ void mach_pset_dequeued(struct mach_port *port)
 
 	if (port->msgcount)
 		return;
-	list_for_each_entry(link, &port->psets, port_node) {
+	hlist_for_each_entry(link, &port->psets, port_node) {
 		spin_lock(&link->pset->lock);
 		list_del_init(&link->ready_node);
 		spin_unlock(&link->pset->lock);
@@ -74,7 +74,7 @@ void mach_pset_dequeued(struct mach_port *port)
 /* Make a receive right a member; KERN_ALREADY_IN_SET if it is one. */
 int mach_pset_add(struct mach_pset *pset, struct mach_port *port)
 {
-	struct mach_pset_link *link, *pos;
+	struct mach_pset_link *link, *pos, *last = NULL;
 	int kr = KERN_SUCCESS;
 
 	link = kzalloc(sizeof(*link), GFP_KERNEL_ACCOUNT);
@@ -85,15 +85,20 @@ int mach_pset_add(struct mach_pset *pset, struct mach_port *port)
 	link->pset = pset;
 
 	spin_lock(&port->lock);
-	list_for_each_entry(pos, &port->psets, port_node)
+	hlist_for_each_entry(pos, &port->psets, port_node) {
 		if (pos->pset == pset)
 			kr = KERN_ALREADY_IN_SET;
+		last = pos;
+	}
 	spin_lock(&pset->lock);
 	if (kr == KERN_SUCCESS && (!pset->active || !port->active))
 		kr = KERN_INVALID_RIGHT;
 	if (kr == KERN_SUCCESS) {
 		kref_get(&pset->ref);
-		list_add_tail(&link->port_node, &port->psets);
+		if (last)
+			hlist_add_behind(&link->port_node, &last->port_node);
+		else
+			hlist_add_head(&link->port_node, &port->psets);
 		list_add_tail(&link->set_node, &pset->members);
 		/* messages already queued can be received through the set */
 		if (port->msgcount)
@@ -114,24 +119,26 @@ int mach_pset_add(struct mach_pset *pset, struct mach_port *port)
  */
 int mach_pset_remove(struct mach_port *port, struct mach_pset *only)
 {
-	struct mach_pset_link *link, *next;
-	LIST_HEAD(gone);
+	struct mach_pset_link *link;
+	struct hlist_node *next;
+	HLIST_HEAD(gone);
 
 	spin_lock(&port->lock);
-	list_for_each_entry_safe(link, next, &port->psets, port_node) {
+	hlist_for_each_entry_safe(link, next, &port->psets, port_node) {
 		if (only && link->pset != only)
 			continue;
 		spin_lock(&link->pset->lock);
 		list_del(&link->set_node);
 		list_del_init(&link->ready_node);
 		spin_unlock(&link->pset->lock);
-		list_move(&link->port_node, &gone);
+		hlist_del(&link->port_node);
+		hlist_add_head(&link->port_node, &gone);
 	}
 	spin_unlock(&port->lock);
 
-	if (list_empty(&gone))
+	if (hlist_empty(&gone))
 		return KERN_NOT_IN_SET;
-	list_for_each_entry_safe(link, next, &gone, port_node) {
+	hlist_for_each_entry_safe(link, next, &gone, port_node) {
 		mach_pset_put(link->pset);
 		kfree(link);
 	}

@@ -36,7 +36,7 @@ struct mach_pset {
 };
 
 struct mach_pset_link {
-	struct list_head port_node;	/* on port->psets */
+	struct hlist_node port_node;	/* on port->psets, oldest first */
 	struct list_head set_node;	/* on pset->members */
 	struct list_head ready_node;	/* on pset->ready while non-empty */
 	struct mach_port *port;

@@ -74,7 +74,7 @@ bool mach_right_check_dead(struct mach_space *space, struct mach_entry *entry)
 	}
 	entry->type = MACH_PORT_TYPE_DEAD_NAME;
 	entry->object = NULL;
-	mach_dnreq_dead(entry);
+	mach_dnreq_dead(space, entry);
 	return true;
 }
 
@@ -323,7 +323,7 @@ void mach_right_release(struct mach_port *port, u32 type)
 
 /* The same, with receive rights left to a mach_port_destroy worklist. */
 void mach_right_release_to(struct mach_port *port, u32 type,
-			   struct list_head *deaths)
+			   struct mach_port_deaths *deaths)
 {
 	switch (type) {
 	case MACH_MSG_TYPE_PORT_SEND:
@@ -452,7 +452,7 @@ int mach_right_delta(struct mach_space *space, struct mach_entry *entry,
 			/* the entry's reference goes with the receive right */
 			mach_pset_remove_member(port);
 			mach_port_destroy(port);
-			mach_dnreq_dead(entry);
+			mach_dnreq_dead(space, entry);
 		} else {
 			mach_rev_remove(space, entry);
 			mach_entry_free(space, entry);

@@ -9,7 +9,7 @@
 
 #include <linux/types.h>
 
-struct list_head;
+struct mach_port_deaths;
 struct mach_space;
 struct mach_entry;
 struct mach_port;
@@ -33,7 +33,7 @@ int mach_right_copyout(struct mach_space *space, struct mach_port *port,
 		       u32 type, u32 *namep);
 void mach_right_release(struct mach_port *port, u32 type);
 void mach_right_release_to(struct mach_port *port, u32 type,
-			   struct list_head *deaths);
+			   struct mach_port_deaths *deaths);
 
 void mach_right_take_dead(struct mach_space *space, struct mach_entry *entry,
 			  u32 disp);

@@ -64,10 +64,53 @@ struct mach_entry *mach_entry_lookup(struct mach_space *space, u32 name)
 	return entry;
 }
 
+static struct mach_entry *mach_entry_at(struct mach_space *space, u32 index)
+{
+	return xa_load(&space->table, index);
+}
+
+/* Append a free entry to the free list (the newest free one). */
+static void mach_free_push(struct mach_space *space, struct mach_entry *entry)
+{
+	u32 index = MACH_PORT_INDEX(entry->name);
+
+	entry->free_prev = space->free_tail;
+	entry->free_next = 0;
+	if (space->free_tail)
+		mach_entry_at(space, space->free_tail)->free_next = index;
+	else
+		space->free_head = index;
+	space->free_tail = index;
+}
+
+/*
+ * Take a free entry off the free list, wherever it is on it.  An entry
+ * that is not on it (just taken: its type and object not set yet) has no
+ * previous one and is not the head.
+ */
+static void mach_free_unlink(struct mach_space *space,
+			     struct mach_entry *entry)
+{
+	u32 prev = entry->free_prev, next = entry->free_next;
+
+	if (!prev && space->free_head != MACH_PORT_INDEX(entry->name))
+		return;
+	if (prev)
+		mach_entry_at(space, prev)->free_next = next;
+	else
+		space->free_head = next;
+	if (next)
+		mach_entry_at(space, next)->free_prev = prev;
+	else
+		space->free_tail = prev;
+	entry->free_prev = 0;
+	entry->free_next = 0;
+}
+
+/* A name for an entry off the free list (or new). */
 static void mach_entry_take(struct mach_space *space, struct mach_entry *entry,
 			    u32 name)
 {
-	list_del_init(&entry->free_link);
 	entry->name = name;
 	entry->urefs = 0;
 	entry->object = NULL;
@@ -82,7 +125,6 @@ static struct mach_entry *mach_entry_new(struct mach_space *space, u32 index)
 	entry = kmem_cache_zalloc(mach_entry_cache, GFP_KERNEL_ACCOUNT);
 	if (!entry)
 		return NULL;
-	INIT_LIST_HEAD(&entry->free_link);
 	if (xa_err(xa_store(&space->table, index, entry, GFP_KERNEL_ACCOUNT))) {
 		kmem_cache_free(mach_entry_cache, entry);
 		return NULL;
@@ -103,9 +145,10 @@ int mach_entry_alloc(struct mach_space *space, struct mach_entry **out)
 	if (space->nr_names >= mach_max_names)
 		return KERN_NO_SPACE;
 
-	entry = list_first_entry_or_null(&space->free_entries,
-					 struct mach_entry, free_link);
-	if (entry) {
+	/* the oldest free index: the longest before a generation recurs */
+	if (space->free_head) {
+		entry = mach_entry_at(space, space->free_head);
+		mach_free_unlink(space, entry);
 		gen = (MACH_PORT_GEN(entry->name) + MACH_GEN_STEP) & 0xff;
 		mach_entry_take(space, entry,
 				MACH_PORT_MAKE(MACH_PORT_INDEX(entry->name), gen));
@@ -161,7 +204,9 @@ int mach_entry_alloc_name(struct mach_space *space, u32 name,
 		return KERN_NAME_EXISTS;
 	if (space->nr_names >= mach_max_names)
 		return KERN_NO_SPACE;
-	if (!entry) {
+	if (entry) {
+		mach_free_unlink(space, entry);
+	} else {
 		entry = mach_entry_new(space, index);
 		if (!entry)
 			return KERN_RESOURCE_SHORTAGE;
@@ -176,12 +221,51 @@ void mach_entry_free(struct mach_space *space, struct mach_entry *entry)
 {
 	lockdep_assert_held(&space->lock);
 	/* a name that goes while its port lives: port-deleted */
-	mach_dnreq_cancel(entry);
+	mach_dnreq_cancel(space, entry);
 	entry->type = 0;
 	entry->urefs = 0;
-	entry->object = NULL;
-	list_add_tail(&entry->free_link, &space->free_entries);
+	mach_free_push(space, entry);
 	space->nr_names--;
+}
+
+/* The entry's dead-name request, or NULL. */
+struct mach_dnreq *mach_entry_dnreq(struct mach_space *space,
+				    struct mach_entry *entry)
+{
+	lockdep_assert_held(&space->lock);
+	if (!entry->dnreq)
+		return NULL;
+	return xa_load(&space->dnreqs, MACH_PORT_INDEX(entry->name));
+}
+
+/*
+ * Make room for a dead-name request on the entry, so that setting it
+ * cannot fail.  Returns a kern_return_t.
+ */
+int mach_entry_reserve_dnreq(struct mach_space *space,
+			     struct mach_entry *entry)
+{
+	lockdep_assert_held(&space->lock);
+	if (entry->dnreq)
+		return KERN_SUCCESS;
+	if (xa_reserve(&space->dnreqs, MACH_PORT_INDEX(entry->name),
+		       GFP_KERNEL_ACCOUNT))
+		return KERN_RESOURCE_SHORTAGE;
+	return KERN_SUCCESS;
+}
+
+/* Set (after mach_entry_reserve_dnreq) or clear the request. */
+void mach_entry_set_dnreq(struct mach_space *space, struct mach_entry *entry,
+			  struct mach_dnreq *req)
+{
+	u32 index = MACH_PORT_INDEX(entry->name);
+
+	lockdep_assert_held(&space->lock);
+	if (req)
+		xa_store(&space->dnreqs, index, req, GFP_KERNEL_ACCOUNT);
+	else
+		xa_erase(&space->dnreqs, index);
+	entry->dnreq = req;
 }
 
 struct mach_entry *mach_rev_lookup(struct mach_space *space,
@@ -214,6 +298,7 @@ static void mach_space_release(struct kref *ref)
 	xa_for_each(&space->table, index, entry)
 		kmem_cache_free(mach_entry_cache, entry);
 	xa_destroy(&space->table);
+	xa_destroy(&space->dnreqs);
 	rhashtable_destroy(&space->rev);
 	put_pid(space->pid);
 	mach_kmsg_drop_cached(space);
@@ -250,7 +335,7 @@ struct mach_space *mach_space_create(void)
 	kref_init(&space->ref);
 	mutex_init(&space->lock);
 	xa_init(&space->table);
-	INIT_LIST_HEAD(&space->free_entries);
+	xa_init(&space->dnreqs);
 	INIT_LIST_HEAD(&space->registry_link);
 	INIT_LIST_HEAD(&space->fork_snaps);
 	space->next_index = 1;
@@ -264,11 +349,9 @@ struct mach_space *mach_space_create(void)
 	if (!space->user)
 		goto err_put;
 
-	port = mach_port_alloc();
+	port = mach_port_alloc_kobject(MACH_KOBJ_TASK, space);
 	if (!port)
 		goto err_put;
-	port->kobj_type = MACH_KOBJ_TASK;
-	port->kobject = space;
 	space->task_port = port;
 
 	mutex_lock(&space->lock);
@@ -331,7 +414,7 @@ void mach_space_destroy(struct mach_space *space)
 
 	if (task_port) {
 		spin_lock(&task_port->lock);
-		task_port->kobject = NULL;
+		mach_port_clear_kobject(task_port);
 		spin_unlock(&task_port->lock);
 		mach_port_destroy(task_port);
 	}

@@ -3,15 +3,21 @@
  * The IPC space: one per process (thread group) that opened /dev/mach.
  *
  * Names are (index << 8) | generation.  'table' maps an index to its entry;
- * entries are kept after their name is freed (on 'free_entries') so that the
- * next use of an index gets a new generation and a stale name cannot reach a
- * reused slot.  'rev' maps a port to the one entry that holds send and/or
- * receive rights for it, so those rights coalesce under one name.
+ * entries are kept after their name is freed (on the free list, oldest
+ * first, from 'free_head' to 'free_tail') so that the next use of an index
+ * gets a new generation and a stale name cannot reach a reused slot.  The
+ * free list links entries by index (0, never a name's index, ends it), in
+ * the object pointer a free entry does not need, so it costs no extra
+ * link.  Dead-name requests are rare: they live in 'dnreqs', by index,
+ * and the entry only says it has one.  'rev' maps a port to the one entry
+ * that holds send and/or receive rights for it, so those rights coalesce
+ * under one name.
  *
  * Lock order (the whole module):
  *   mach_registry_lock  (open/release/lookup of spaces by process)
  *     -> space->lock      (mutex: name table, reverse map, entry fields)
  *       -> port->lock     (spinlock: port state and message queue)
+ *         -> the lock of a wait queue of blocked senders (mqueue.c)
  * Never two space locks at once, never two port locks at once.  Messages are
  * destroyed with no lock held.  copy_to_user/copy_from_user happen with no
  * lock held.
@@ -33,13 +39,18 @@ struct mach_user;
 struct pid;
 
 struct mach_entry {
-	u32 name;			/* full name; 0 when free */
+	u32 name;			/* full name (its generation when free) */
 	u32 type;			/* MACH_PORT_TYPE_* bits; 0 when free */
 	u32 urefs;			/* send or dead-name user references */
-	void *object;			/* struct mach_port * */
+	bool dnreq;			/* has a dead-name request in dnreqs */
+	union {
+		void *object;		/* struct mach_port *; NULL when free */
+		struct {		/* free: indices of the neighbours */
+			u32 free_prev;
+			u32 free_next;
+		};
+	};
 	struct rhash_head rev;		/* in space->rev while SEND/RECEIVE */
-	struct mach_dnreq *dnreq;	/* dead-name request, if any */
-	struct list_head free_link;	/* on space->free_entries when free */
 };
 
 struct mach_space {
@@ -48,10 +59,12 @@ struct mach_space {
 	bool active;
 
 	struct xarray table;		/* index -> struct mach_entry * */
-	struct list_head free_entries;
+	u32 free_head;			/* oldest free entry's index, or 0 */
+	u32 free_tail;			/* newest free entry's index, or 0 */
 	u32 next_index;
 	u32 nr_names;
 	struct rhashtable rev;
+	struct xarray dnreqs;		/* index -> struct mach_dnreq * */
 
 	struct pid *pid;		/* thread group that owns the space */
 	struct mach_user *user;		/* charged for what it sends */
@@ -96,6 +109,12 @@ int mach_name_check(u32 name);
 int mach_entry_alloc_name(struct mach_space *space, u32 name,
 			  struct mach_entry **out);
 void mach_entry_free(struct mach_space *space, struct mach_entry *entry);
+struct mach_dnreq *mach_entry_dnreq(struct mach_space *space,
+				    struct mach_entry *entry);
+int mach_entry_reserve_dnreq(struct mach_space *space,
+			     struct mach_entry *entry);
+void mach_entry_set_dnreq(struct mach_space *space, struct mach_entry *entry,
+			  struct mach_dnreq *req);
 struct mach_entry *mach_rev_lookup(struct mach_space *space,
 				   struct mach_port *port);
 int mach_rev_insert(struct mach_space *space, struct mach_entry *entry);

@@ -38,11 +38,10 @@ struct mach_space *mach_task_lookup(struct mach_space *caller, u32 name)
 	if (entry && (entry->type & MACH_PORT_TYPE_SEND)) {
 		port = entry->object;
 		spin_lock(&port->lock);
-		if (port->active && port->kobj_type == MACH_KOBJ_TASK &&
-		    port->kobject) {
-			task = port->kobject;
+		if (port->active && port->kobj_type == MACH_KOBJ_TASK)
+			task = mach_port_kobject(port);
+		if (task)
 			mach_space_get(task);
-		}
 		spin_unlock(&port->lock);
 	}
 	mutex_unlock(&caller->lock);
