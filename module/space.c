@@ -72,37 +72,42 @@ static struct mach_entry *mach_entry_at(struct mach_space *space, u32 index)
 /* Append a free entry to the free list (the newest free one). */
 static void mach_free_push(struct mach_space *space, struct mach_entry *entry)
 {
-	u32 index = MACH_PORT_INDEX(entry->name);
+	struct mach_entry *tail = space->free_tail;
 
-	entry->free_prev = space->free_tail;
+	entry->free_prev = tail ? MACH_PORT_INDEX(tail->name) : 0;
 	entry->free_next = 0;
-	if (space->free_tail)
-		mach_entry_at(space, space->free_tail)->free_next = index;
+	if (tail)
+		tail->free_next = MACH_PORT_INDEX(entry->name);
 	else
-		space->free_head = index;
-	space->free_tail = index;
+		space->free_head = entry;
+	space->free_tail = entry;
 }
 
 /*
  * Take a free entry off the free list, wherever it is on it.  An entry
  * that is not on it (just taken: its type and object not set yet) has no
- * previous one and is not the head.
+ * previous one and is not the head.  The ends are pointers, so the common
+ * case (a name freed and reused, as an RPC's reply name is) looks nothing
+ * up in the table.
  */
 static void mach_free_unlink(struct mach_space *space,
 			     struct mach_entry *entry)
 {
 	u32 prev = entry->free_prev, next = entry->free_next;
+	struct mach_entry *p, *n;
 
-	if (!prev && space->free_head != MACH_PORT_INDEX(entry->name))
+	if (!prev && space->free_head != entry)
 		return;
-	if (prev)
-		mach_entry_at(space, prev)->free_next = next;
+	p = prev ? mach_entry_at(space, prev) : NULL;
+	n = next ? mach_entry_at(space, next) : NULL;
+	if (p)
+		p->free_next = next;
 	else
-		space->free_head = next;
-	if (next)
-		mach_entry_at(space, next)->free_prev = prev;
+		space->free_head = n;
+	if (n)
+		n->free_prev = prev;
 	else
-		space->free_tail = prev;
+		space->free_tail = p;
 	entry->free_prev = 0;
 	entry->free_next = 0;
 }
@@ -147,7 +152,7 @@ int mach_entry_alloc(struct mach_space *space, struct mach_entry **out)
 
 	/* the oldest free index: the longest before a generation recurs */
 	if (space->free_head) {
-		entry = mach_entry_at(space, space->free_head);
+		entry = space->free_head;
 		mach_free_unlink(space, entry);
 		gen = (MACH_PORT_GEN(entry->name) + MACH_GEN_STEP) & 0xff;
 		mach_entry_take(space, entry,

@@ -59,8 +59,8 @@ struct mach_space {
 	bool active;
 
 	struct xarray table;		/* index -> struct mach_entry * */
-	u32 free_head;			/* oldest free entry's index, or 0 */
-	u32 free_tail;			/* newest free entry's index, or 0 */
+	struct mach_entry *free_head;	/* the oldest free entry, or NULL */
+	struct mach_entry *free_tail;	/* the newest free entry, or NULL */
 	u32 next_index;
 	u32 nr_names;
 	struct rhashtable rev;
