@@ -446,6 +446,23 @@ static void test_overwrite(void)
 	KR(mach_port_destruct(mach_task_self(), p, -1, 0));
 }
 
+/* task_info(TASK_AUDIT_TOKEN) on ourselves. */
+static void test_audit_token(void)
+{
+	audit_token_t tok;
+	mach_msg_type_number_t cnt = TASK_AUDIT_TOKEN_COUNT;
+
+	CHECK(TASK_AUDIT_TOKEN == 15 && TASK_AUDIT_TOKEN_COUNT == 8, "TASK_AUDIT_TOKEN constants");
+	memset(&tok, 0xff, sizeof(tok));
+	KR(task_info(mach_task_self(), TASK_AUDIT_TOKEN, (task_info_t)&tok, &cnt));
+	CHECK(cnt == TASK_AUDIT_TOKEN_COUNT, "count %u", cnt);
+	CHECK(tok.val[5] == (unsigned)getpid() && tok.val[1] == geteuid() && tok.val[2] == getegid(),
+	      "token pid %u euid %u egid %u", tok.val[5], tok.val[1], tok.val[2]);
+	cnt = TASK_AUDIT_TOKEN_COUNT - 1;
+	CHECK(task_info(mach_task_self(), TASK_AUDIT_TOKEN, (task_info_t)&tok, &cnt) ==
+	      KERN_INVALID_ARGUMENT, "short count");
+}
+
 int main(void)
 {
 	test_sizes();
@@ -457,6 +474,7 @@ int main(void)
 	test_signals();
 	test_many_receivers();
 	test_overwrite();
+	test_audit_token();
 	if (fail)
 		return 1;
 	printf("msg_edges: all checks passed\n");
