@@ -609,6 +609,37 @@ static int read_usage(int pid, struct proc_usage *u)
 	return 0;
 }
 
+/*
+ * The caller's audit token: the one the kernel writes in the audit trailer
+ * of a message this task sends, so both always agree.
+ */
+static kern_return_t self_audit_token(audit_token_t *tok)
+{
+	struct {
+		mach_msg_header_t	h;
+		mach_msg_audit_trailer_t t;
+		char			slack[64];
+	} m;
+	mach_port_t p;
+	kern_return_t kr;
+
+	kr = mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &p);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	memset(&m, 0, sizeof(m));
+	m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND_ONCE, 0);
+	m.h.msgh_size = sizeof(m.h);
+	m.h.msgh_remote_port = p;
+	kr = mach_msg(&m.h, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT |
+		      MACH_RCV_TRAILER_TYPE(MACH_MSG_TRAILER_FORMAT_0) |
+		      MACH_RCV_TRAILER_ELEMENTS(MACH_RCV_TRAILER_AUDIT),
+		      sizeof(m.h), sizeof(m), p, 0, MACH_PORT_NULL);
+	if (kr == MACH_MSG_SUCCESS)
+		*tok = m.t.msgh_audit;
+	(void)mach_port_mod_refs(mach_task_self(), p, MACH_PORT_RIGHT_RECEIVE, -1);
+	return kr == MACH_MSG_SUCCESS ? KERN_SUCCESS : KERN_FAILURE;
+}
+
 MACH_EXPORT kern_return_t
 task_info(task_name_t target_task, task_flavor_t flavor, task_info_t task_info_out,
 	  mach_msg_type_number_t *task_info_outCnt)
@@ -690,6 +721,22 @@ task_info(task_name_t target_task, task_flavor_t flavor, task_info_t task_info_o
 		ti.system_time = u.sys;
 		memcpy(task_info_out, &ti, sizeof(ti));
 		*task_info_outCnt = TASK_THREAD_TIMES_INFO_COUNT;
+		return KERN_SUCCESS;
+	}
+	case TASK_AUDIT_TOKEN: {
+		audit_token_t tok;
+		kern_return_t kr;
+
+		if (*task_info_outCnt < TASK_AUDIT_TOKEN_COUNT)
+			return KERN_INVALID_ARGUMENT;
+		/* Only the caller's own token can be read from user space. */
+		if (pid != getpid())
+			return KERN_INVALID_ARGUMENT;
+		kr = self_audit_token(&tok);
+		if (kr != KERN_SUCCESS)
+			return kr;
+		memcpy(task_info_out, &tok, sizeof(tok));
+		*task_info_outCnt = TASK_AUDIT_TOKEN_COUNT;
 		return KERN_SUCCESS;
 	}
 	default:

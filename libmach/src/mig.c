@@ -60,3 +60,15 @@ MACH_EXPORT void mig_deallocate(vm_address_t addr, vm_size_t size)
 {
 	(void)vm_deallocate(mach_task_self(), addr, size);
 }
+
+MACH_EXPORT void mig_reply_setup(mach_msg_header_t *request, mach_msg_header_t *reply)
+{
+	mig_reply_error_t *out = (mig_reply_error_t *)reply;
+
+	out->Head.msgh_bits = MACH_MSGH_BITS(MACH_MSGH_BITS_LOCAL(request->msgh_bits), 0);
+	out->Head.msgh_size = sizeof(mig_reply_error_t);
+	out->Head.msgh_remote_port = request->msgh_local_port;
+	out->Head.msgh_local_port = MACH_PORT_NULL;
+	out->Head.msgh_id = request->msgh_id + 100;
+	out->NDR = NDR_record;
+}

@@ -33,6 +33,14 @@ extern mach_msg_return_t mach_msg_send(mach_msg_header_t *msg);
 extern mach_msg_return_t mach_msg_receive(mach_msg_header_t *msg);
 
 /*
+ * Start a mig_reply_error_t for request as XNU's libsystem does: id + 100,
+ * size of the error reply, NDR_record.  Like XNU it addresses the reply to
+ * the request's msgh_local_port with the LOCAL disposition, and leaves
+ * RetCode and the voucher field alone.
+ */
+extern void mig_reply_setup(mach_msg_header_t *request, mach_msg_header_t *reply);
+
+/*
  * MIG server loops.  demux handles one request and fills the reply; the
  * loop sends it to the request's reply port.  max_size bounds requests and
  * replies; options add MACH_RCV_* / MACH_SEND_* bits (e.g. MACH_RCV_LARGE,

@@ -33,12 +33,14 @@ typedef struct {
 
 __BEGIN_DECLS
 
-/* MIG's NDR conversion hook for error replies; nothing to convert here. */
-static __inline__ kern_return_t
-__NDR_convert__mig_reply_error_t(mig_reply_error_t *x)
+/*
+ * MIG's NDR conversion hook for error replies (old mig output calls it when
+ * __NDR_convert__mig_reply_error_t__defined); nothing to convert here.
+ */
+#define __NDR_convert__mig_reply_error_t__defined
+static __inline__ void
+__NDR_convert__mig_reply_error_t(__attribute__((unused)) mig_reply_error_t *x)
 {
-	(void)x;
-	return KERN_SUCCESS;
 }
 
 __END_DECLS

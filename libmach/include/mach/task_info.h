@@ -94,6 +94,11 @@ typedef struct mach_task_basic_info	*mach_task_basic_info_t;
 #define MACH_TASK_BASIC_INFO_COUNT ((mach_msg_type_number_t) \
 	(sizeof(mach_task_basic_info_data_t) / sizeof(natural_t)))
 
+/* The task's audit token, as the kernel puts it in audit trailers. */
+#define TASK_AUDIT_TOKEN	15
+#define TASK_AUDIT_TOKEN_COUNT ((mach_msg_type_number_t) \
+	(sizeof(audit_token_t) / sizeof(natural_t)))
+
 #pragma pack(pop)
 
 #endif /* _MACH_TASK_INFO_H_ */
