@@ -37,6 +37,7 @@ void (*_mach_fork_child_hook)(void);
  * opens the device, not what it was at fork().
  */
 static uint64_t fork_cookie;
+static uint64_t fork_cookie_saved;	/* ours, while a fork is under way */
 
 /* Our task port's name in the space behind fd. */
 static mach_port_t task_self_of(int fd)
@@ -54,6 +55,11 @@ static void atfork_prepare(void)
 	int fd;
 
 	pthread_mutex_lock(&mach_fd_lock);
+	/*
+	 * A process that has not opened the device yet keeps its own
+	 * parent's cookie for its first open, and passes nothing down.
+	 */
+	fork_cookie_saved = fork_cookie;
 	fork_cookie = 0;
 	fd = atomic_load(&mach_fd);
 	if (fd >= 0 && mach_fd_pid == getpid()) {
@@ -66,7 +72,7 @@ static void atfork_prepare(void)
 
 static void atfork_parent(void)
 {
-	fork_cookie = 0;
+	fork_cookie = fork_cookie_saved;
 	pthread_mutex_unlock(&mach_fd_lock);
 }
 
