@@ -269,7 +269,7 @@ export MACH_TEST_KERNEL="$KIND"
 # 2-CPU VM and still make over a million fuzz calls.
 if [ "${STRESS:-0}" = 1 ] && [ -f /selftests/TESTS ]; then
 	case "$KIND" in
-	debug*) mix=300000 stress=150000 fuzz=150000 ;;
+	debug*) mix=300000 stress=150000 fuzz=250000 ;;
 	*) mix=1000000 stress=500000 fuzz=400000 ;;
 	esac
 	export MACH_STRESS=long
