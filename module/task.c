@@ -71,13 +71,9 @@ static struct mach_port *mach_port_copy_send(struct mach_port *port)
 static DEFINE_MUTEX(mach_host_lock);
 static struct mach_port *mach_host_bootstrap;
 
-/*
- * Give a new space its parent process's bootstrap port or, where the
- * parent has none, the host's default.
- */
-void mach_task_inherit(struct mach_space *space)
+/* The space of the caller's parent process, referenced, or NULL. */
+static struct mach_space *mach_parent_space(void)
 {
-	struct mach_port *port = NULL;
 	struct mach_space *parent;
 	struct pid *ppid;
 
@@ -86,6 +82,18 @@ void mach_task_inherit(struct mach_space *space)
 	rcu_read_unlock();
 	parent = mach_registry_find(ppid);
 	put_pid(ppid);
+	return parent;
+}
+
+/*
+ * Give a new space its parent process's bootstrap port or, where the
+ * parent has none, the host's default.
+ */
+void mach_task_inherit(struct mach_space *space)
+{
+	struct mach_space *parent = mach_parent_space();
+	struct mach_port *port = NULL;
+
 	if (parent) {
 		mutex_lock(&parent->lock);
 		if (parent->active)
@@ -150,15 +158,9 @@ int mach_fork_prepare(struct mach_space *space, u64 *cookie)
 /* The snapshot 'cookie' of the caller's parent process, taken out of it. */
 static struct mach_fork_snap *mach_fork_snap_take(u64 cookie)
 {
+	struct mach_space *parent = mach_parent_space();
 	struct mach_fork_snap *snap, *found = NULL;
-	struct mach_space *parent;
-	struct pid *ppid;
 
-	rcu_read_lock();
-	ppid = get_pid(task_tgid(rcu_dereference(current->real_parent)));
-	rcu_read_unlock();
-	parent = mach_registry_find(ppid);
-	put_pid(ppid);
 	if (!parent)
 		return NULL;
 	mutex_lock(&parent->lock);
