@@ -384,6 +384,71 @@ static void pset_ready_list(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, hlist_empty(&c->psets));
 }
 
+/*
+ * The reverse map through growth, removal from the middle of probe runs
+ * (which shifts later slots back) and shrinking.  The objects are fake
+ * addresses: the map compares pointers and never follows them.
+ */
+#define REVMAP_N	3000
+
+static struct mach_entry *kunit_rev(struct mach_space *space, void *object)
+{
+	return mach_rev_lookup(space, object);
+}
+
+static void revmap_grow_remove_shrink(struct kunit *test)
+{
+	struct mach_space *space = test->priv;
+	struct mach_entry **entries;
+	u32 i, j, base_count, base_bits;
+	char *objects;
+
+	entries = kunit_kcalloc(test, REVMAP_N, sizeof(*entries), GFP_KERNEL);
+	objects = kunit_kzalloc(test, REVMAP_N, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, entries);
+	KUNIT_ASSERT_NOT_NULL(test, objects);
+
+	mutex_lock(&space->lock);
+	base_count = space->rev.count;		/* the task's own send right */
+	base_bits = space->rev.bits;
+	for (i = 0; i < REVMAP_N; i++) {
+		KUNIT_ASSERT_EQ(test, mach_entry_alloc(space, &entries[i]),
+				KERN_SUCCESS);
+		entries[i]->type = MACH_PORT_TYPE_SEND;
+		entries[i]->urefs = 1;
+		entries[i]->object = &objects[i];
+		KUNIT_ASSERT_EQ(test, mach_rev_insert(space, entries[i]),
+				KERN_SUCCESS);
+	}
+	KUNIT_EXPECT_EQ(test, space->rev.count, base_count + REVMAP_N);
+	KUNIT_EXPECT_LE(test, space->rev.count * 4, 3U << space->rev.bits);
+	for (i = 0; i < REVMAP_N; i++)
+		KUNIT_EXPECT_PTR_EQ(test, kunit_rev(space, &objects[i]),
+				    entries[i]);
+
+	/* remove two thirds in a scattered order; the rest must stay found */
+	for (j = 0; j < REVMAP_N; j++) {
+		i = (j * 7) % REVMAP_N;
+		if (i % 3)
+			mach_rev_remove(space, entries[i]);
+	}
+	for (i = 0; i < REVMAP_N; i++)
+		KUNIT_EXPECT_PTR_EQ(test, kunit_rev(space, &objects[i]),
+				    i % 3 ? NULL : entries[i]);
+	KUNIT_EXPECT_EQ(test, space->rev.count, base_count + REVMAP_N / 3);
+	KUNIT_EXPECT_GE(test, space->rev.count * 4, 1U << space->rev.bits);
+
+	for (i = 0; i < REVMAP_N; i += 3)
+		mach_rev_remove(space, entries[i]);
+	KUNIT_EXPECT_EQ(test, space->rev.count, base_count);
+	KUNIT_EXPECT_EQ(test, space->rev.bits, base_bits);
+	for (i = 0; i < REVMAP_N; i++) {
+		entries[i]->object = NULL;
+		mach_entry_free(space, entries[i]);
+	}
+	mutex_unlock(&space->lock);
+}
+
 static struct kunit_case mach_space_cases[] = {
 	KUNIT_CASE(names_have_generations),
 	KUNIT_CASE(alloc_name_rules),
@@ -392,6 +457,7 @@ static struct kunit_case mach_space_cases[] = {
 	KUNIT_CASE(dead_names_keep_urefs),
 	KUNIT_CASE(copyin_checks),
 	KUNIT_CASE(pset_ready_list),
+	KUNIT_CASE(revmap_grow_remove_shrink),
 	{}
 };
 

@@ -190,9 +190,9 @@ static void mach_nl_entry_read(struct mach_entry *entry,
 		e->mscount = port->mscount;
 		e->srights = port->srights;
 		e->sorights = port->sorights;
-		if (port->nsrequest)
+		if (mach_port_nsrequest(port))
 			e->notify |= MACH_NL_NOTIFY_NO_SENDERS;
-		if (port->pdrequest)
+		if (mach_port_pdrequest(port))
 			e->notify |= MACH_NL_NOTIFY_PORT_DESTROYED;
 		hlist_for_each_entry(link, &port->psets, port_node) {
 			if (e->nsets == MACH_NL_MAX_SETS)

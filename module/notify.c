@@ -138,7 +138,12 @@ void mach_dnreq_fire_all(struct mach_port *port)
 
 	/* the port's list is newest first: 'fired' is oldest first */
 	spin_lock(&port->lock);
-	hlist_for_each_entry_safe(note, next, &port->dnrequests, link) {
+	if (!port->requests) {
+		spin_unlock(&port->lock);
+		return;
+	}
+	hlist_for_each_entry_safe(note, next, &port->requests->dnrequests,
+				  link) {
 		note->req->fired = true;
 		note->req->note = NULL;
 		note->req = NULL;
@@ -285,7 +290,8 @@ static int mach_request_dead_name(struct mach_space *task, u32 name, u32 sync,
 		return KERN_SUCCESS;
 	}
 	if (!(entry->type & MACH_PORT_TYPE_PORT_RIGHTS) ||
-	    (req && mach_entry_reserve_dnreq(task, entry) != KERN_SUCCESS)) {
+	    (req && (mach_entry_reserve_dnreq(task, entry) != KERN_SUCCESS ||
+		     mach_port_requests_alloc(entry->object) != KERN_SUCCESS))) {
 		mutex_unlock(&task->lock);
 		kfree(req);
 		kfree(note);
@@ -308,7 +314,8 @@ static int mach_request_dead_name(struct mach_space *task, u32 name, u32 sync,
 		spin_lock(&port->lock);
 		if (port->active) {
 			req->note = note;
-			hlist_add_head(&note->link, &port->dnrequests);
+			hlist_add_head(&note->link,
+				       &port->requests->dnrequests);
 		} else {
 			/* died since we looked: the request fires at once */
 			req->fired = true;
@@ -329,6 +336,7 @@ static int mach_request_on_receive(struct mach_space *task, u32 name,
 				   struct mach_port *notify,
 				   struct mach_port **previous)
 {
+	struct mach_port_requests *req;
 	struct mach_entry *entry;
 	struct mach_port *port, *fire = NULL;
 	u32 mscount = 0;
@@ -340,13 +348,20 @@ static int mach_request_on_receive(struct mach_space *task, u32 name,
 		return entry ? KERN_INVALID_RIGHT : KERN_INVALID_NAME;
 	}
 	port = entry->object;
+	if (notify && mach_port_requests_alloc(port) != KERN_SUCCESS) {
+		mutex_unlock(&task->lock);
+		return KERN_RESOURCE_SHORTAGE;
+	}
 	spin_lock(&port->lock);
+	req = port->requests;	/* NULL only when cancelling: none to cancel */
 	if (msgid == MACH_NOTIFY_PORT_DESTROYED) {
-		*previous = port->pdrequest;
-		port->pdrequest = notify;
+		*previous = req ? req->pdrequest : NULL;
+		if (req)
+			req->pdrequest = notify;
 	} else {
-		*previous = port->nsrequest;
-		port->nsrequest = NULL;
+		*previous = req ? req->nsrequest : NULL;
+		if (req)
+			req->nsrequest = NULL;
 		/*
 		 * no senders already, and the caller has seen every
 		 * make-send: fire at once (ipc_port_nsrequest)
@@ -354,8 +369,8 @@ static int mach_request_on_receive(struct mach_space *task, u32 name,
 		if (notify && !port->srights && sync <= port->mscount) {
 			fire = notify;
 			mscount = port->mscount;
-		} else {
-			port->nsrequest = notify;
+		} else if (req) {
+			req->nsrequest = notify;
 		}
 	}
 	spin_unlock(&port->lock);

@@ -65,7 +65,6 @@ static void mach_port_init(struct mach_port *port)
 	port->qlimit = MACH_PORT_QLIMIT_DEFAULT;
 	INIT_LIST_HEAD(&port->msgs);
 	INIT_HLIST_HEAD(&port->psets);
-	INIT_HLIST_HEAD(&port->dnrequests);
 	init_waitqueue_head(&port->rcv_wait);
 }
 
@@ -95,10 +94,35 @@ struct mach_port *mach_port_alloc_kobject(enum mach_kobject_type type,
 	return &kport->port;
 }
 
+/*
+ * Give the port its request block before a request is registered (called
+ * without port->lock; the block stays once there).  A kern_return_t.
+ */
+int mach_port_requests_alloc(struct mach_port *port)
+{
+	struct mach_port_requests *req;
+
+	if (READ_ONCE(port->requests))
+		return KERN_SUCCESS;
+	req = kzalloc(sizeof(*req), GFP_KERNEL_ACCOUNT);
+	if (!req)
+		return KERN_RESOURCE_SHORTAGE;
+	INIT_HLIST_HEAD(&req->dnrequests);
+	spin_lock(&port->lock);
+	if (!port->requests) {
+		port->requests = req;
+		req = NULL;
+	}
+	spin_unlock(&port->lock);
+	kfree(req);
+	return KERN_SUCCESS;
+}
+
 static void mach_port_free(struct kref *ref)
 {
 	struct mach_port *port = container_of(ref, struct mach_port, ref);
 
+	kfree(port->requests);
 	if (port->kobj_type == MACH_KOBJ_NONE)
 		kmem_cache_free(mach_port_cache, port);
 	else
@@ -126,9 +150,10 @@ void mach_port_drop_send(struct mach_port *port)
 	u32 mscount = 0;
 
 	spin_lock(&port->lock);
-	if (--port->srights == 0 && port->nsrequest && port->active) {
-		notify = port->nsrequest;
-		port->nsrequest = NULL;
+	if (--port->srights == 0 && mach_port_nsrequest(port) &&
+	    port->active) {
+		notify = port->requests->nsrequest;
+		port->requests->nsrequest = NULL;
 		mscount = port->mscount;
 	}
 	spin_unlock(&port->lock);
@@ -183,8 +208,9 @@ static void mach_port_kill(struct mach_port *port,
 	port->msgcount = 0;
 	list_for_each_entry(kmsg, &msgs, link)
 		mach_desc_transit_leave(kmsg);
-	nsrequest = port->nsrequest;
-	port->nsrequest = NULL;
+	nsrequest = mach_port_nsrequest(port);
+	if (nsrequest)
+		port->requests->nsrequest = NULL;
 	snd_waiting = port->snd_waiting;
 	spin_unlock(&port->lock);
 
@@ -242,9 +268,9 @@ void mach_port_destroy(struct mach_port *port)
 		 */
 		mach_pset_remove_member(port);
 		spin_lock(&port->lock);
-		pdrequest = port->pdrequest;
-		port->pdrequest = NULL;
+		pdrequest = mach_port_pdrequest(port);
 		if (pdrequest) {
+			port->requests->pdrequest = NULL;
 			/*
 			 * it comes back as a fresh receive right (XNU's
 			 * ipc_port_clear_receiver resets these)

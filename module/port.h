@@ -57,10 +57,8 @@ struct mach_port {
 	/* port set memberships: struct mach_pset_link (see pset.h) */
 	struct hlist_head psets;
 
-	/* notification requests: send-once rights, and dead-name notes */
-	struct mach_port *nsrequest;
-	struct mach_port *pdrequest;
-	struct hlist_head dnrequests;	/* struct mach_dnnote, newest first */
+	/* notification requests, or NULL before the first (most ports) */
+	struct mach_port_requests *requests;
 
 	/*
 	 * while in transit: the port whose queue holds our receive right
@@ -69,6 +67,28 @@ struct mach_port {
 	struct mach_port *transit_dest;
 	struct mach_port *death_next;	/* on a mach_port_destroy worklist */
 };
+
+/*
+ * A port's notification requests: send-once rights to notify, and the
+ * dead-name notes of the spaces that asked.  Allocated at a port's first
+ * request and kept until the port is freed; under port->lock.
+ */
+struct mach_port_requests {
+	struct mach_port *nsrequest;
+	struct mach_port *pdrequest;
+	struct hlist_head dnrequests;	/* struct mach_dnnote, newest first */
+};
+
+/* The registered no-senders / port-destroyed right, or NULL; port->lock. */
+static inline struct mach_port *mach_port_nsrequest(struct mach_port *port)
+{
+	return port->requests ? port->requests->nsrequest : NULL;
+}
+
+static inline struct mach_port *mach_port_pdrequest(struct mach_port *port)
+{
+	return port->requests ? port->requests->pdrequest : NULL;
+}
 
 /* A worklist of ports whose receive right died, in order (port.c). */
 struct mach_port_deaths {
@@ -113,6 +133,7 @@ u64 mach_object_identity(const void *object);
 struct mach_port *mach_port_alloc(void);
 struct mach_port *mach_port_alloc_kobject(enum mach_kobject_type type,
 					  void *kobject);
+int mach_port_requests_alloc(struct mach_port *port);
 void mach_port_get(struct mach_port *port);
 void mach_port_put(struct mach_port *port);
 

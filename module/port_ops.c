@@ -552,8 +552,8 @@ static int op_get_attr(struct mach_space *caller, struct mach_space *task,
 		info[4] = port->msgcount;
 		info[5] = port->sorights;
 		info[6] = port->srights > 0;
-		info[7] = !!port->pdrequest;
-		info[8] = !!port->nsrequest;
+		info[7] = !!mach_port_pdrequest(port);
+		info[8] = !!mach_port_nsrequest(port);
 		/* mps_flags: MACH_PORT_STATUS_FLAG_GUARDED, _STRICT_GUARD */
 		info[9] = (port->guarded ? 0x02 : 0) |
 			  (port->strict_guard ? 0x04 : 0);

@@ -5,7 +5,6 @@
 
 #include <linux/atomic.h>
 #include <linux/pid.h>
-#include <linux/rhashtable.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -29,13 +28,6 @@ static struct kmem_cache *mach_entry_cache;
 static DEFINE_MUTEX(mach_registry_lock);
 static LIST_HEAD(mach_registry);
 static atomic64_t mach_space_serial;
-
-static const struct rhashtable_params mach_rev_params = {
-	.key_len = sizeof(void *),
-	.key_offset = offsetof(struct mach_entry, object),
-	.head_offset = offsetof(struct mach_entry, rev),
-	.automatic_shrinking = true,
-};
 
 int mach_space_init_cache(void)
 {
@@ -64,7 +56,8 @@ struct mach_entry *mach_entry_lookup(struct mach_space *space, u32 name)
 	return entry;
 }
 
-static struct mach_entry *mach_entry_at(struct mach_space *space, u32 index)
+/* The entry at an index in use or on the free list (never NULL then). */
+struct mach_entry *mach_entry_at(struct mach_space *space, u32 index)
 {
 	return xa_load(&space->table, index);
 }
@@ -273,27 +266,6 @@ void mach_entry_set_dnreq(struct mach_space *space, struct mach_entry *entry,
 	entry->dnreq = req;
 }
 
-struct mach_entry *mach_rev_lookup(struct mach_space *space,
-				   struct mach_port *port)
-{
-	lockdep_assert_held(&space->lock);
-	return rhashtable_lookup_fast(&space->rev, &port, mach_rev_params);
-}
-
-int mach_rev_insert(struct mach_space *space, struct mach_entry *entry)
-{
-	lockdep_assert_held(&space->lock);
-	if (rhashtable_insert_fast(&space->rev, &entry->rev, mach_rev_params))
-		return KERN_RESOURCE_SHORTAGE;
-	return KERN_SUCCESS;
-}
-
-void mach_rev_remove(struct mach_space *space, struct mach_entry *entry)
-{
-	lockdep_assert_held(&space->lock);
-	rhashtable_remove_fast(&space->rev, &entry->rev, mach_rev_params);
-}
-
 static void mach_space_release(struct kref *ref)
 {
 	struct mach_space *space = container_of(ref, struct mach_space, ref);
@@ -304,7 +276,7 @@ static void mach_space_release(struct kref *ref)
 		kmem_cache_free(mach_entry_cache, entry);
 	xa_destroy(&space->table);
 	xa_destroy(&space->dnreqs);
-	rhashtable_destroy(&space->rev);
+	mach_revmap_destroy(&space->rev);
 	put_pid(space->pid);
 	mach_kmsg_drop_cached(space);
 	if (space->user)
@@ -346,8 +318,6 @@ struct mach_space *mach_space_create(void)
 	space->next_index = 1;
 	space->active = true;
 	space->serial = atomic64_inc_return(&mach_space_serial);
-	if (rhashtable_init(&space->rev, &mach_rev_params))
-		goto err_free;
 	mach_stat_inc(MACH_STAT_SPACES);
 	space->pid = get_pid(task_tgid(current));
 	space->user = mach_user_get_current();
@@ -382,9 +352,6 @@ err_destroy:
 	return NULL;
 err_put:
 	mach_space_put(space);
-	return NULL;
-err_free:
-	kfree(space);
 	return NULL;
 }
 

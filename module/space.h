@@ -11,7 +11,7 @@
  * link.  Dead-name requests are rare: they live in 'dnreqs', by index,
  * and the entry only says it has one.  'rev' maps a port to the one entry
  * that holds send and/or receive rights for it, so those rights coalesce
- * under one name.
+ * under one name (revmap.c).
  *
  * Lock order (the whole module):
  *   mach_registry_lock  (open/release/lookup of spaces by process)
@@ -28,7 +28,6 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
-#include <linux/rhashtable-types.h>
 #include <linux/xarray.h>
 #include "mach_types.h"
 
@@ -50,7 +49,13 @@ struct mach_entry {
 			u32 free_next;
 		};
 	};
-	struct rhash_head rev;		/* in space->rev while SEND/RECEIVE */
+};
+
+/* Open-addressing table of entry indices, by port (revmap.c). */
+struct mach_revmap {
+	u32 *slots;			/* 2^bits of them; NULL before use */
+	u32 bits;
+	u32 count;			/* entries mapped */
 };
 
 struct mach_space {
@@ -63,7 +68,7 @@ struct mach_space {
 	struct mach_entry *free_tail;	/* the newest free entry, or NULL */
 	u32 next_index;
 	u32 nr_names;
-	struct rhashtable rev;
+	struct mach_revmap rev;		/* entries with SEND/RECEIVE */
 	struct xarray dnreqs;		/* index -> struct mach_dnreq * */
 
 	struct pid *pid;		/* thread group that owns the space */
@@ -104,6 +109,7 @@ void mach_registry_walk(void (*fn)(struct mach_space *space, void *arg),
 
 /* Name table; all require space->lock. */
 struct mach_entry *mach_entry_lookup(struct mach_space *space, u32 name);
+struct mach_entry *mach_entry_at(struct mach_space *space, u32 index);
 int mach_entry_alloc(struct mach_space *space, struct mach_entry **out);
 int mach_name_check(u32 name);
 int mach_entry_alloc_name(struct mach_space *space, u32 name,
@@ -119,5 +125,6 @@ struct mach_entry *mach_rev_lookup(struct mach_space *space,
 				   struct mach_port *port);
 int mach_rev_insert(struct mach_space *space, struct mach_entry *entry);
 void mach_rev_remove(struct mach_space *space, struct mach_entry *entry);
+void mach_revmap_destroy(struct mach_revmap *map);
 
 #endif /* _MACH_SPACE_H */
