@@ -22,6 +22,23 @@
  * the pages; the file, and with it the module, stays as long as some part
  * of the mapping does.
  *
+ * Recycling: allocating a region's pages (zeroed by init_on_alloc on
+ * Debian's kernels although every byte is overwritten) and freeing them
+ * again cost about as much as the copy itself.  So when a region is freed
+ * (its last mapping gone, or its message destroyed), the pages nobody else
+ * holds go back to a small cache owned by the space that sent it, and that
+ * space's next snapshots take pages from there before allocating.  A page
+ * stays charged to the memory cgroup it was allocated in, the sender's,
+ * since only the same space reuses it.  The cache keeps at most
+ * ool_cache_pages pages (module parameter; 0 disables it) and is emptied
+ * when the space is destroyed; a region outliving its space (mapped by a
+ * receiver) keeps the closed cache object, not its pages, and frees its
+ * pages itself.  Recycled pages hold an earlier region's bytes, which is
+ * safe because mach_ool_fill() writes every byte of every page.  The copy
+ * itself is done in runs of pages adjacent in the linear map, one
+ * copy_from_user (one hardened-usercopy check) per run rather than per
+ * page.  docs/performance.md, "OOL memory", has the measurements.
+ *
  * A region no larger than a page is cheaper to copy twice than to give a
  * file of its own (docs/performance.md has the measurements): it is kept in
  * a kernel buffer and copied into a new anonymous mapping at receive.
