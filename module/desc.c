@@ -66,9 +66,10 @@ static void dsc_put64(u8 *p, u64 v)
 #define DSC_LONG_LEN	16
 
 /* Snapshot the OOL region the sender named (ool.c). */
-static int mach_desc_snapshot_ool(struct mach_kdesc *d)
+static int mach_desc_snapshot_ool(struct mach_space *space,
+				  struct mach_kdesc *d)
 {
-	return mach_ool_create(&d->ool, d->uaddr, d->count);
+	return mach_ool_create(&d->ool, d->uaddr, d->count, space->ool_cache);
 }
 
 /* Copy the names of an OOL port array. */
@@ -131,11 +132,12 @@ static int mach_desc_measure(struct mach_kdesc *d, const u8 *u, u32 avail,
 }
 
 /*
- * Validate the body of a complex message and snapshot its out-of-line
- * parts.  No right is taken here.  On failure the caller frees the kmsg
+ * Validate the body of a complex message that 'space' sends and snapshot
+ * its out-of-line parts (OOL regions in pages from the space's cache when
+ * it has some).  No right is taken here.  On failure the caller frees the kmsg
  * (mach_desc_release undoes the partial work).
  */
-int mach_desc_parse(struct mach_kmsg *kmsg)
+int mach_desc_parse(struct mach_space *space, struct mach_kmsg *kmsg)
 {
 	u32 off = sizeof(struct mach_msg_header);
 	u32 size = kmsg->size, count, i;
@@ -182,7 +184,7 @@ int mach_desc_parse(struct mach_kmsg *kmsg)
 		if (d->type == MACH_MSG_OOL_PORTS_DESCRIPTOR)
 			ret = mach_desc_snapshot_ports(d);
 		else if (d->type != MACH_MSG_PORT_DESCRIPTOR)
-			ret = mach_desc_snapshot_ool(d);
+			ret = mach_desc_snapshot_ool(space, d);
 		if (ret)
 			return ret;
 	}

@@ -52,7 +52,7 @@ struct mach_kdesc {
 #define MACH_MSG_MAX_RIGHTS		16383
 #define MACH_MSG_MAX_KEPT_PHYSICAL	(7ULL << 20)
 
-int mach_desc_parse(struct mach_kmsg *kmsg);
+int mach_desc_parse(struct mach_space *space, struct mach_kmsg *kmsg);
 void mach_desc_sender_dealloc(struct mach_kmsg *kmsg);
 int mach_desc_copyout(struct mach_space *space, struct mach_kmsg *kmsg);
 void mach_desc_release(struct mach_kmsg *kmsg,

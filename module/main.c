@@ -39,6 +39,10 @@ MODULE_PARM_DESC(max_inline, "Largest inline message in bytes (XNU: ~48 MiB)");
 module_param_named(max_ool, mach_max_ool, uint, 0644);
 MODULE_PARM_DESC(max_ool, "Most out-of-line bytes one message may carry");
 
+module_param_named(ool_cache_pages, mach_ool_cache_pages, uint, 0644);
+MODULE_PARM_DESC(ool_cache_pages,
+		 "Most freed OOL pages one space keeps for its next sends (0: none)");
+
 module_param_named(max_user_msgs, mach_max_user_msgs, uint, 0644);
 MODULE_PARM_DESC(max_user_msgs,
 		 "Most messages one user may have queued or in flight");

@@ -110,7 +110,7 @@ static int mach_msg_send(struct mach_space *space, const struct mach_ioc_msg *a,
 	kmsg->hdr->size = size;
 	ret = mach_msg_check_header(kmsg->hdr);
 	if (!ret && (kmsg->hdr->bits & MACH_MSGH_BITS_COMPLEX)) {
-		ret = mach_desc_parse(kmsg);
+		ret = mach_desc_parse(space, kmsg);
 		if (!ret && !mach_kmsg_charge_ool(kmsg))
 			ret = MACH_SEND_NO_BUFFER;
 	}

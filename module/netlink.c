@@ -593,7 +593,7 @@ static int mach_nl_get_entry_dumpit(struct sk_buff *skb,
 
 /* --- MACH_NL_CMD_GET_STATS --------------------------------------------- */
 
-static const u8 mach_nl_stat_attr[MACH_STAT_NR] = {
+static const u8 mach_nl_stat_attr[MACH_STAT_NR_NETLINK] = {
 	[MACH_STAT_SPACES] = MACH_NL_A_STAT_SPACES,
 	[MACH_STAT_PORTS] = MACH_NL_A_STAT_PORTS,
 	[MACH_STAT_PSETS] = MACH_NL_A_STAT_PORT_SETS,
@@ -608,7 +608,7 @@ static const u8 mach_nl_stat_attr[MACH_STAT_NR] = {
 
 /* A counter added to stats.h needs its attribute in the UAPI too. */
 static_assert(MACH_NL_A_STAT_NOTIFICATIONS - MACH_NL_A_STAT_SPACES + 1 ==
-	      MACH_STAT_NR);
+	      MACH_STAT_NR_NETLINK);
 
 static int mach_nl_stats_fill(struct sk_buff *msg,
 			      const struct mach_stats_sum *sum)
@@ -616,7 +616,7 @@ static int mach_nl_stats_fill(struct sk_buff *msg,
 	struct nlattr *nest;
 	unsigned int i;
 
-	for (i = 0; i < MACH_STAT_NR; i++)
+	for (i = 0; i < MACH_STAT_NR_NETLINK; i++)
 		if (nla_put_s64(msg, mach_nl_stat_attr[i], sum->v[i],
 				MACH_NL_A_PAD))
 			return -EMSGSIZE;

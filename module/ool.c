@@ -22,6 +22,23 @@
  * the pages; the file, and with it the module, stays as long as some part
  * of the mapping does.
  *
+ * Recycling: allocating a region's pages (zeroed by init_on_alloc on
+ * Debian's kernels although every byte is overwritten) and freeing them
+ * again cost about as much as the copy itself.  So when a region is freed
+ * (its last mapping gone, or its message destroyed), the pages nobody else
+ * holds go back to a small cache owned by the space that sent it, and that
+ * space's next snapshots take pages from there before allocating.  A page
+ * stays charged to the memory cgroup it was allocated in, the sender's,
+ * since only the same space reuses it.  The cache keeps at most
+ * ool_cache_pages pages (module parameter; 0 disables it) and is emptied
+ * when the space is destroyed; a region outliving its space (mapped by a
+ * receiver) keeps the closed cache object, not its pages, and frees its
+ * pages itself.  Recycled pages hold an earlier region's bytes, which is
+ * safe because mach_ool_fill() writes every byte of every page.  The copy
+ * itself is done in runs of pages adjacent in the linear map, one
+ * copy_from_user (one hardened-usercopy check) per run rather than per
+ * page.  docs/performance.md, "OOL memory", has the measurements.
+ *
  * A region no larger than a page is cheaper to copy twice than to give a
  * file of its own (docs/performance.md has the measurements): it is kept in
  * a kernel buffer and copied into a new anonymous mapping at receive.
@@ -39,16 +56,39 @@
 #include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/pseudo_fs.h>
+#include <linux/refcount.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/uaccess.h>
 #include "mach_types.h"
 #include "ool.h"
+#include "stats.h"
 
 unsigned int mach_max_ool = 256 << 20;
+unsigned int mach_ool_cache_pages = 512;
+
+/*
+ * Pages a sending space's regions gave back, for its next snapshots.  The
+ * space holds one reference and every region made from it another, so a
+ * region released after the space is gone still finds it (closed, and
+ * empty).  'lock' is a leaf: nothing is called under it but list
+ * operations and counters.  Pages are linked through page->lru, which a
+ * page that is ours alone (not on an LRU list, not in the page cache, not
+ * slab) leaves to its owner; they are queued oldest first, so a region
+ * freed in order comes out in order and keeps its contiguous runs.
+ */
+struct mach_ool_cache {
+	refcount_t ref;
+	spinlock_t lock;		/* the three fields below */
+	bool closed;			/* the space is gone: keep nothing */
+	unsigned int nr;		/* pages on 'pages' */
+	struct list_head pages;
+};
 
 /* The pages of one region; a mapped region's file owns them. */
 struct mach_ool_pages {
+	struct mach_ool_cache *cache;	/* where they go back, or NULL */
 	unsigned long npages;
 	struct page *pages[];
 };
@@ -82,27 +122,149 @@ static bool mach_user_range_mapped(u64 addr, u64 len)
 	return ok;
 }
 
+struct mach_ool_cache *mach_ool_cache_create(void)
+{
+	struct mach_ool_cache *c = kzalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
+
+	if (!c)
+		return NULL;
+	refcount_set(&c->ref, 1);
+	spin_lock_init(&c->lock);
+	INIT_LIST_HEAD(&c->pages);
+	return c;
+}
+
+static void mach_ool_cache_put(struct mach_ool_cache *c)
+{
+	if (refcount_dec_and_test(&c->ref)) {
+		WARN_ON_ONCE(c->nr || !list_empty(&c->pages));
+		kfree(c);
+	}
+}
+
+static void mach_ool_put_list(struct list_head *list)
+{
+	struct page *page, *next;
+
+	list_for_each_entry_safe(page, next, list, lru) {
+		list_del(&page->lru);
+		put_page(page);
+	}
+}
+
+/*
+ * The space that owns 'c' is going away: free what it holds and keep
+ * nothing from now on.  Regions still in flight or mapped keep the object
+ * until they are released, and free their pages then.
+ */
+void mach_ool_cache_close(struct mach_ool_cache *c)
+{
+	LIST_HEAD(drop);
+	unsigned int nr;
+
+	if (!c)
+		return;
+	spin_lock(&c->lock);
+	c->closed = true;
+	list_splice_init(&c->pages, &drop);
+	nr = c->nr;
+	c->nr = 0;
+	spin_unlock(&c->lock);
+	mach_stat_add(MACH_STAT_OOL_CACHED, -(long)nr);
+	mach_ool_put_list(&drop);
+	mach_ool_cache_put(c);
+}
+
+/*
+ * Take up to 'n' pages from 'c' into 'pages', oldest first; how many.
+ * Their old bytes are still there: the caller overwrites all of them.
+ */
+static unsigned long mach_ool_cache_take(struct mach_ool_cache *c,
+					 struct page **pages, unsigned long n)
+{
+	unsigned long got = 0;
+	struct page *page;
+
+	if (!c)
+		return 0;
+	spin_lock(&c->lock);
+	while (got < n && !list_empty(&c->pages)) {
+		page = list_first_entry(&c->pages, struct page, lru);
+		list_del(&page->lru);
+		pages[got++] = page;
+	}
+	c->nr -= got;
+	spin_unlock(&c->lock);
+	mach_stat_add(MACH_STAT_OOL_CACHED, -(long)got);
+	mach_stat_add(MACH_STAT_OOL_RECYCLED, got);
+	return got;
+}
+
+/*
+ * Free a region's pages: back to its space's cache those we alone hold,
+ * while the cache is open and has room; the others to the allocator.
+ *
+ * A page may be reused only if nobody but us can see it.  A reference
+ * count of 1 is our own reference: every mapping of the page (the
+ * receiver's, a child's after fork), every GUP pin and every pipe buffer
+ * holding it (vmsplice) holds one of its own, and those are gone by the
+ * time the last fput of the region's file calls us.  Such a page cannot
+ * be found again by anyone: it is in no page cache, no LRU list and no
+ * page table.  As with the network stack's page_pool, a speculative
+ * reference taken later (get_page_unless_zero on a stale pointer, as
+ * lockless page table walks do) is harmless: its holder checks that the
+ * page is still what it looked up, finds it is not, and drops the
+ * reference without touching the contents.  If a count is above 1 when
+ * we look, the page is simply freed by whoever drops it last.
+ */
 static void mach_ool_pages_free(struct mach_ool_pages *p)
 {
-	unsigned long i;
+	struct mach_ool_cache *c = p->cache;
+	unsigned int max = READ_ONCE(mach_ool_cache_pages);
+	unsigned long i, kept = 0;
+	struct page *page;
+	LIST_HEAD(mine);
 
-	for (i = 0; i < p->npages && p->pages[i]; i++)
-		put_page(p->pages[i]);
+	for (i = 0; i < p->npages && p->pages[i]; i++) {
+		page = p->pages[i];
+		if (c && max && page_ref_count(page) == 1 &&
+		    !page_mapped(page) &&
+		    !folio_test_mlocked(page_folio(page)))
+			list_add_tail(&page->lru, &mine);
+		else
+			put_page(page);
+	}
+	if (!list_empty(&mine)) {
+		spin_lock(&c->lock);
+		while (!c->closed && c->nr < max && !list_empty(&mine)) {
+			list_move_tail(mine.next, &c->pages);
+			c->nr++;
+			kept++;
+		}
+		spin_unlock(&c->lock);
+		mach_stat_add(MACH_STAT_OOL_CACHED, kept);
+		mach_ool_put_list(&mine);
+	}
+	if (c)
+		mach_ool_cache_put(c);
 	kvfree(p);
 }
 
 /*
- * Fill p->pages with 'npages' pages, in blocks of up to 2^MACH_OOL_ORDER
- * pages while memory allows (one allocation, one charge), split into the
- * single pages a mapping needs.  An order that failed once is not tried
- * again for this region.  Not zeroed here: every byte is written next.
+ * Fill p->pages with 'npages' pages: first those the sending space's cache
+ * holds, then new ones in blocks of up to 2^MACH_OOL_ORDER pages while
+ * memory allows (one allocation, one charge), split into the single pages
+ * a mapping needs.  An order that failed once is not tried again for this
+ * region.  Not zeroed here: every byte is written next (mach_ool_fill).
  */
 static bool mach_ool_pages_alloc(struct mach_ool_pages *p)
 {
 	const gfp_t gfp = GFP_HIGHUSER | __GFP_ACCOUNT | __GFP_NOWARN;
 	unsigned int order, max_order = MACH_OOL_ORDER;
-	unsigned long i = 0, j;
+	unsigned long i, j;
 	struct page *page;
+
+	i = mach_ool_cache_take(p->cache, p->pages, p->npages);
 
 	while (i < p->npages) {
 		order = min_t(unsigned int, max_order, ilog2(p->npages - i));
@@ -124,30 +286,96 @@ static bool mach_ool_pages_alloc(struct mach_ool_pages *p)
 	return true;
 }
 
-/* Copy the sender's bytes into the pages, zeroing what is around them. */
+/* Most pages copied by one copy_from_user (then a chance to reschedule). */
+#define MACH_OOL_RUN_MAX	64
+
+/*
+ * How many pages from p->pages[i] on can be written through one kernel
+ * address: pages of the linear map (never highmem, where page_address()
+ * means nothing until kmap) whose addresses follow each other, as those of
+ * a split block do and as recycled ones often still do.  0 for a highmem
+ * page, which must be mapped alone.
+ */
+static unsigned long mach_ool_run(const struct mach_ool_pages *p,
+				  unsigned long i)
+{
+	unsigned long n = 1;
+	u8 *k;
+
+	if (PageHighMem(p->pages[i]))
+		return 0;
+	k = page_address(p->pages[i]);
+	while (i + n < p->npages && n < MACH_OOL_RUN_MAX &&
+	       !PageHighMem(p->pages[i + n]) &&
+	       page_address(p->pages[i + n]) == k + n * PAGE_SIZE)
+		n++;
+	return n;
+}
+
+/*
+ * Write bytes [from, to) of the region's pages (counted from the start of
+ * its first page) through 'k', which maps byte 'from': the sender's bytes
+ * where the data [off, end) lies, zeros elsewhere.  Returns false if the
+ * sender's memory faulted.
+ */
+static bool mach_ool_fill_span(u8 *k, u64 from, u64 to, u64 off, u64 end,
+			       const u8 __user *src)
+{
+	u64 a = clamp(off, from, to), b = clamp(end, from, to);
+
+	if (a > from)
+		memset(k, 0, a - from);
+	if (b > a && copy_from_user(k + (a - from), src + (a - off), b - a))
+		return false;
+	if (to > b)
+		memset(k + (b - from), 0, to - b);
+	return true;
+}
+
+/*
+ * Copy the sender's bytes into the pages, zeroing what is around them.
+ *
+ * Every byte of every page is written here, whatever happens to be in it:
+ * the bytes before 'off' in the first page and after the data in the last
+ * are zeroed, the rest copied.  That is what lets a snapshot use pages
+ * that are not zeroed (init_on_alloc aside) and pages recycled from an
+ * earlier region of the same space, which still hold its bytes.  If the
+ * copy faults, the rest is left unwritten, but such a region is never
+ * mapped: the send fails and its pages go back to the cache or are freed.
+ *
+ * Pages that follow each other in the linear map are copied by one
+ * copy_from_user, so hardened usercopy checks the run once instead of
+ * once a page.  That check (check_heap_object() in mm/usercopy.c, the
+ * same in 6.1 and 6.12) bounds a copy by its object only for kmap
+ * addresses, vmalloc, slab and compound pages; our pages are order-0
+ * (split_page) and lowmem, so a run across several passes as it should.
+ */
 static int mach_ool_fill(struct mach_ool_pages *p, const u8 __user *src,
 			 u32 off, u32 len)
 {
-	unsigned long i, left;
-	u32 n;
+	u64 end = (u64)off + len, from;
+	unsigned long i = 0, n;
+	bool ok;
 	u8 *k;
 
-	for (i = 0; i < p->npages; i++) {
-		n = min_t(u32, PAGE_SIZE - off, len);
-		k = kmap_local_page(p->pages[i]);
-		if (off)
-			memset(k, 0, off);
-		left = copy_from_user(k + off, src, n);
-		if (off + n < PAGE_SIZE)
-			memset(k + off + n, 0, PAGE_SIZE - off - n);
-		kunmap_local(k);
-		if (left)
+	while (i < p->npages) {
+		from = (u64)i << PAGE_SHIFT;
+		n = mach_ool_run(p, i);
+		if (n) {
+			ok = mach_ool_fill_span(page_address(p->pages[i]), from,
+						from + (n << PAGE_SHIFT), off,
+						end, src);
+		} else {
+			n = 1;
+			k = kmap_local_page(p->pages[i]);
+			ok = mach_ool_fill_span(k, from, from + PAGE_SIZE, off,
+						end, src);
+			kunmap_local(k);
+		}
+		if (!ok)
 			return MACH_SEND_INVALID_MEMORY;
-		src += n;
-		len -= n;
-		off = 0;
-		if (!(i & 255))
-			cond_resched();
+		i += n;
+		cond_resched();
 	}
 	return MACH_MSG_SUCCESS;
 }
@@ -174,7 +402,8 @@ static int mach_ool_copyin(struct mach_ool *ool, const u8 __user *src)
 }
 
 /* A larger one: pages holding its bytes, ready to be mapped. */
-static int mach_ool_snapshot(struct mach_ool *ool, const u8 __user *src)
+static int mach_ool_snapshot(struct mach_ool *ool, const u8 __user *src,
+			     struct mach_ool_cache *cache)
 {
 	unsigned long npages = PAGE_ALIGN((u64)ool->off + ool->len) >> PAGE_SHIFT;
 	struct mach_ool_pages *p;
@@ -182,6 +411,10 @@ static int mach_ool_snapshot(struct mach_ool *ool, const u8 __user *src)
 	p = kvzalloc(struct_size(p, pages, npages), GFP_KERNEL_ACCOUNT);
 	if (!p)
 		return MACH_SEND_NO_BUFFER;
+	if (cache) {
+		refcount_inc(&cache->ref);
+		p->cache = cache;
+	}
 	p->npages = npages;
 	ool->snap = p;
 	if (!mach_ool_pages_alloc(p))
@@ -190,10 +423,12 @@ static int mach_ool_snapshot(struct mach_ool *ool, const u8 __user *src)
 }
 
 /*
- * Snapshot 'len' bytes of the sender's memory at 'uaddr' into 'ool'.
- * Returns a mach_msg_return_t; on failure 'ool' holds nothing.
+ * Snapshot 'len' bytes of the sender's memory at 'uaddr' into 'ool', in
+ * pages from 'cache' (the sending space's, or NULL) first.  Returns a
+ * mach_msg_return_t; on failure 'ool' holds nothing.
  */
-int mach_ool_create(struct mach_ool *ool, u64 uaddr, u32 len)
+int mach_ool_create(struct mach_ool *ool, u64 uaddr, u32 len,
+		    struct mach_ool_cache *cache)
 {
 	const u8 __user *src = u64_to_user_ptr(uaddr);
 	int ret;
@@ -213,7 +448,7 @@ int mach_ool_create(struct mach_ool *ool, u64 uaddr, u32 len)
 	if (len <= MACH_OOL_COPY_MAX)
 		ret = mach_ool_copyin(ool, src);
 	else
-		ret = mach_ool_snapshot(ool, src);
+		ret = mach_ool_snapshot(ool, src, cache);
 	if (ret) {
 		mach_ool_free(ool);
 		return ret;

@@ -10,6 +10,7 @@
 
 #include <linux/types.h>
 
+struct mach_ool_cache;
 struct mach_ool_pages;
 
 struct mach_ool {
@@ -22,11 +23,22 @@ struct mach_ool {
 
 /* Most OOL bytes one message may carry (module parameter max_ool). */
 extern unsigned int mach_max_ool;
+/* Most pages one space keeps for its next regions (ool_cache_pages). */
+extern unsigned int mach_ool_cache_pages;
 
 int mach_ool_init(void);
 void mach_ool_exit(void);
 
-int mach_ool_create(struct mach_ool *ool, u64 uaddr, u32 len);
+/*
+ * A sending space's cache of pages its released regions gave back (ool.c).
+ * The space creates it and closes it when it is destroyed; regions made
+ * from it keep the object, not its pages, until they are released.
+ */
+struct mach_ool_cache *mach_ool_cache_create(void);
+void mach_ool_cache_close(struct mach_ool_cache *cache);
+
+int mach_ool_create(struct mach_ool *ool, u64 uaddr, u32 len,
+		    struct mach_ool_cache *cache);
 u64 mach_ool_map(struct mach_ool *ool);
 void mach_ool_release(struct mach_ool *ool);
 

@@ -10,6 +10,7 @@
 #include <linux/slab.h>
 #include "kmsg.h"
 #include "notify.h"
+#include "ool.h"
 #include "port.h"
 #include "right.h"
 #include "space.h"
@@ -317,6 +318,8 @@ struct mach_space *mach_space_create(void)
 	INIT_LIST_HEAD(&space->fork_snaps);
 	space->next_index = 1;
 	space->active = true;
+	/* without one (no memory), OOL sends allocate every page */
+	space->ool_cache = mach_ool_cache_create();
 	space->serial = atomic64_inc_return(&mach_space_serial);
 	mach_stat_inc(MACH_STAT_SPACES);
 	space->pid = get_pid(task_tgid(current));
@@ -383,6 +386,9 @@ void mach_space_destroy(struct mach_space *space)
 		space->special[i] = NULL;
 	}
 	mach_fork_snaps_release(space);
+	/* no send can come from this space any more: drop its spare pages */
+	mach_ool_cache_close(space->ool_cache);
+	space->ool_cache = NULL;
 
 	if (task_port) {
 		spin_lock(&task_port->lock);

@@ -18,6 +18,8 @@
  *     -> space->lock      (mutex: name table, reverse map, entry fields)
  *       -> port->lock     (spinlock: port state and message queue)
  *         -> the lock of a wait queue of blocked senders (mqueue.c)
+ *   mach_ool_cache->lock (spinlock, ool.c) is a leaf: taken under any of
+ *     these or none, it covers list operations and counters only.
  * Never two space locks at once, never two port locks at once.  Messages are
  * destroyed with no lock held.  copy_to_user/copy_from_user happen with no
  * lock held.
@@ -33,6 +35,7 @@
 
 struct mach_dnreq;
 struct mach_kmsg;
+struct mach_ool_cache;
 struct mach_port;
 struct mach_user;
 struct pid;
@@ -74,6 +77,7 @@ struct mach_space {
 	struct pid *pid;		/* thread group that owns the space */
 	struct mach_user *user;		/* charged for what it sends */
 	struct mach_kmsg *kmsg_cached;	/* a free small message, or NULL */
+	struct mach_ool_cache *ool_cache; /* pages for OOL sends, or NULL */
 	struct mach_port *task_port;	/* kernel object port for this task */
 	u32 task_self;			/* name of our send right to it */
 	struct mach_port *special[TASK_MAX_SPECIAL_PORT + 1];

@@ -22,6 +22,8 @@ const char *const mach_stat_names[MACH_STAT_NR] = {
 	[MACH_STAT_RECEIVED] = "messages_received",
 	[MACH_STAT_SENT_BYTES] = "bytes_sent",
 	[MACH_STAT_NOTIFICATIONS] = "notifications_sent",
+	[MACH_STAT_OOL_CACHED] = "ool_pages_cached",
+	[MACH_STAT_OOL_RECYCLED] = "ool_pages_recycled",
 };
 
 #define MACH_RCV_CODE_BIT	0x4000

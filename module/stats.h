@@ -23,6 +23,10 @@ enum mach_stat {
 	MACH_STAT_RECEIVED,
 	MACH_STAT_SENT_BYTES,
 	MACH_STAT_NOTIFICATIONS,
+	MACH_STAT_NR_NETLINK,	/* those above are in netlink's stats too */
+	/* debugfs only */
+	MACH_STAT_OOL_CACHED = MACH_STAT_NR_NETLINK,	/* pages in OOL caches */
+	MACH_STAT_OOL_RECYCLED,	/* OOL pages taken from a cache */
 	MACH_STAT_NR
 };
 
