@@ -43,6 +43,10 @@ module_param_named(ool_cache_pages, mach_ool_cache_pages, uint, 0644);
 MODULE_PARM_DESC(ool_cache_pages,
 		 "Most freed OOL pages one space keeps for its next sends (0: none)");
 
+module_param_named(ool_cache_max_pages, mach_ool_cache_max, ulong, 0644);
+MODULE_PARM_DESC(ool_cache_max_pages,
+		 "Most freed OOL pages all spaces keep together");
+
 module_param_named(max_user_msgs, mach_max_user_msgs, uint, 0644);
 MODULE_PARM_DESC(max_user_msgs,
 		 "Most messages one user may have queued or in flight");

@@ -30,7 +30,8 @@
  * space's next snapshots take pages from there before allocating.  A page
  * stays charged to the memory cgroup it was allocated in, the sender's,
  * since only the same space reuses it.  The cache keeps at most
- * ool_cache_pages pages (module parameter; 0 disables it) and is emptied
+ * ool_cache_pages pages (module parameter; 0 disables it), all caches
+ * together at most ool_cache_max_pages, and a cache is emptied
  * when the space is destroyed; a region outliving its space (mapped by a
  * receiver) keeps the closed cache object, not its pages, and frees its
  * pages itself.  Recycled pages hold an earlier region's bytes, which is
@@ -49,6 +50,7 @@
  * where in-flight OOL memory starts and stops.
  */
 
+#include <linux/atomic.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
@@ -67,6 +69,36 @@
 
 unsigned int mach_max_ool = 256 << 20;
 unsigned int mach_ool_cache_pages = 512;
+unsigned long mach_ool_cache_max = 16384;
+
+/*
+ * Pages in all spaces' caches together, bounded by mach_ool_cache_max
+ * (module parameter ool_cache_max_pages), so that many processes that each
+ * sent OOL memory once cannot keep unreclaimable memory without bound.
+ * Touched only when a region is freed or a snapshot takes cached pages,
+ * never on the path of an inline message.
+ */
+static atomic_long_t mach_ool_cached_total;
+
+/* Reserve room for up to 'n' more cached pages; how many may be kept. */
+static unsigned long mach_ool_budget_take(unsigned long n)
+{
+	unsigned long max = READ_ONCE(mach_ool_cache_max);
+	unsigned long total, over;
+
+	total = atomic_long_add_return(n, &mach_ool_cached_total);
+	if (total > max) {
+		over = min(n, total - max);
+		atomic_long_sub(over, &mach_ool_cached_total);
+		n -= over;
+	}
+	return n;
+}
+
+static void mach_ool_budget_give(unsigned long n)
+{
+	atomic_long_sub(n, &mach_ool_cached_total);
+}
 
 /*
  * Pages a sending space's regions gave back, for its next snapshots.  The
@@ -170,6 +202,7 @@ void mach_ool_cache_close(struct mach_ool_cache *c)
 	nr = c->nr;
 	c->nr = 0;
 	spin_unlock(&c->lock);
+	mach_ool_budget_give(nr);
 	mach_stat_add(MACH_STAT_OOL_CACHED, -(long)nr);
 	mach_ool_put_list(&drop);
 	mach_ool_cache_put(c);
@@ -195,6 +228,7 @@ static unsigned long mach_ool_cache_take(struct mach_ool_cache *c,
 	}
 	c->nr -= got;
 	spin_unlock(&c->lock);
+	mach_ool_budget_give(got);
 	mach_stat_add(MACH_STAT_OOL_CACHED, -(long)got);
 	mach_stat_add(MACH_STAT_OOL_RECYCLED, got);
 	return got;
@@ -221,7 +255,7 @@ static void mach_ool_pages_free(struct mach_ool_pages *p)
 {
 	struct mach_ool_cache *c = p->cache;
 	unsigned int max = READ_ONCE(mach_ool_cache_pages);
-	unsigned long i, kept = 0;
+	unsigned long i, room, nmine = 0, kept = 0;
 	struct page *page;
 	LIST_HEAD(mine);
 
@@ -229,14 +263,18 @@ static void mach_ool_pages_free(struct mach_ool_pages *p)
 		page = p->pages[i];
 		if (c && max && page_ref_count(page) == 1 &&
 		    !page_mapped(page) &&
-		    !folio_test_mlocked(page_folio(page)))
+		    !folio_test_mlocked(page_folio(page))) {
 			list_add_tail(&page->lru, &mine);
-		else
+			nmine++;
+		} else {
 			put_page(page);
+		}
 	}
-	if (!list_empty(&mine)) {
+	if (nmine) {
 		spin_lock(&c->lock);
-		while (!c->closed && c->nr < max && !list_empty(&mine)) {
+		room = c->closed || c->nr >= max ? 0 : max - c->nr;
+		room = mach_ool_budget_take(min(room, nmine));
+		while (kept < room) {
 			list_move_tail(mine.next, &c->pages);
 			c->nr++;
 			kept++;

@@ -25,6 +25,8 @@ struct mach_ool {
 extern unsigned int mach_max_ool;
 /* Most pages one space keeps for its next regions (ool_cache_pages). */
 extern unsigned int mach_ool_cache_pages;
+/* Most pages all spaces' caches keep together (ool_cache_max_pages). */
+extern unsigned long mach_ool_cache_max;
 
 int mach_ool_init(void);
 void mach_ool_exit(void);

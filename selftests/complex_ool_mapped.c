@@ -390,6 +390,64 @@ static void fault_mid_copy(void)
 	mach_port_mod_refs(mach_task_self(), port, MACH_PORT_RIGHT_RECEIVE, -1);
 }
 
+#define OOL_PARAMS	"/sys/module/mach/parameters/"
+
+static bool write_ulong(const char *path, long v)
+{
+	FILE *f = fopen(path, "w");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fprintf(f, "%ld\n", v) > 0;
+	return fclose(f) == 0 && ok;
+}
+
+/*
+ * All spaces' caches together keep at most ool_cache_max_pages pages: with
+ * the bound set 8 pages above what is cached now, a 1 MiB region freed by
+ * its receiver leaves exactly 8 more pages cached than before it was sent
+ * (its snapshot first took back this space's cached pages).
+ */
+static void cache_bounded(void)
+{
+	const char *max_path = OOL_PARAMS "ool_cache_max_pages";
+	const size_t size = 1 << 20;
+	mach_port_t port = mu_port();
+	uint8_t *buf = cx_alloc(size), *dst;
+	long long cached0, cap;
+	long old = -1;
+	FILE *f;
+
+	assert_true(port && buf, "setup");
+	if (!have_stats() || cache_pages() < 300)
+		mt_skip("needs debugfs mach/stats and ool_cache_pages >= 300");
+	f = fopen(max_path, "r");
+	if (f) {
+		if (fscanf(f, "%ld", &old) != 1)
+			old = -1;
+		fclose(f);
+	}
+	if (old < 0 || access(max_path, W_OK) != 0)
+		mt_skip("needs root to set ool_cache_max_pages");
+
+	cached0 = st_value("ool_pages_cached");
+	cap = cached0 + 8;
+	assert_true(write_ulong(max_path, cap), "set ool_cache_max_pages");
+	cx_fill(buf, size, 12);
+	expect_kr(MACH_MSG_SUCCESS,
+		  send1(port, buf, size, MACH_MSG_VIRTUAL_COPY, FALSE), "send 1 MiB");
+	dst = recv1(port, size);
+	expect_true(dst != NULL, "receive");
+	if (dst) {
+		expect_eq(CX_NO_MISMATCH, cx_check(dst, size, 12), "bytes");
+		vm_deallocate(mach_task_self(), (vm_address_t)dst, size);
+	}
+	expect_eq(cap, st_value("ool_pages_cached"), "cached pages at the bound");
+	assert_true(write_ulong(max_path, old), "restore ool_cache_max_pages");
+	mach_port_mod_refs(mach_task_self(), port, MACH_PORT_RIGHT_RECEIVE, -1);
+}
+
 static const struct mt_case cases[] = {
 	MT_CASE_T(fsize_limit, 60),
 	MT_CASE_T(large_hole, 60),
@@ -399,6 +457,7 @@ static const struct mt_case cases[] = {
 	MT_CASE_T(recycled_clean, 60),
 	MT_CASE_T(sender_gone, 60),
 	MT_CASE_T(fault_mid_copy, 60),
+	MT_CASE_T(cache_bounded, 60),
 };
 
 int main(void)
