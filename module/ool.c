@@ -104,18 +104,20 @@ static void mach_ool_budget_give(unsigned long n)
  * Pages a sending space's regions gave back, for its next snapshots.  The
  * space holds one reference and every region made from it another, so a
  * region released after the space is gone still finds it (closed, and
- * empty).  'lock' is a leaf: nothing is called under it but list
- * operations and counters.  Pages are linked through page->lru, which a
- * page that is ours alone (not on an LRU list, not in the page cache, not
- * slab) leaves to its owner; they are queued oldest first, so a region
- * freed in order comes out in order and keeps its contiguous runs.
+ * empty).  'lock' is a leaf: nothing is called under it but copies of page
+ * pointers and counters.  The pages are a stack of pointers, allocated at
+ * the space's first snapshot of more than a page (most spaces never send
+ * one), sized by ool_cache_pages then.  A freed region's pages are pushed
+ * last page first, so the next snapshot pops them in their old order and
+ * keeps their contiguous runs (mach_ool_run).
  */
 struct mach_ool_cache {
 	refcount_t ref;
-	spinlock_t lock;		/* the three fields below */
+	spinlock_t lock;		/* the fields below */
 	bool closed;			/* the space is gone: keep nothing */
-	unsigned int nr;		/* pages on 'pages' */
-	struct list_head pages;
+	unsigned int nr;		/* pages on the stack */
+	unsigned int cap;		/* its slots */
+	struct page **stack;
 };
 
 /* The pages of one region; a mapped region's file owns them. */
@@ -162,26 +164,42 @@ struct mach_ool_cache *mach_ool_cache_create(void)
 		return NULL;
 	refcount_set(&c->ref, 1);
 	spin_lock_init(&c->lock);
-	INIT_LIST_HEAD(&c->pages);
 	return c;
 }
 
 static void mach_ool_cache_put(struct mach_ool_cache *c)
 {
 	if (refcount_dec_and_test(&c->ref)) {
-		WARN_ON_ONCE(c->nr || !list_empty(&c->pages));
+		/* closed first: the stack was emptied and freed then */
+		kvfree(c->stack);
 		kfree(c);
 	}
 }
 
-static void mach_ool_put_list(struct list_head *list)
+/*
+ * Give the cache its stack, sized by ool_cache_pages now, if it has none
+ * (called by the snapshot, in the sender's context).  Without one (no
+ * memory, or the parameter is 0) pages are simply not kept.
+ */
+static void mach_ool_cache_prepare(struct mach_ool_cache *c)
 {
-	struct page *page, *next;
+	unsigned int cap = READ_ONCE(mach_ool_cache_pages);
+	struct page **stack;
 
-	list_for_each_entry_safe(page, next, list, lru) {
-		list_del(&page->lru);
-		put_page(page);
+	if (!c || READ_ONCE(c->stack) || !cap)
+		return;
+	stack = kvmalloc_array(cap, sizeof(*stack),
+			       GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!stack)
+		return;
+	spin_lock(&c->lock);
+	if (!c->stack && !c->closed) {
+		c->stack = stack;
+		c->cap = cap;
+		stack = NULL;
 	}
+	spin_unlock(&c->lock);
+	kvfree(stack);
 }
 
 /*
@@ -191,42 +209,42 @@ static void mach_ool_put_list(struct list_head *list)
  */
 void mach_ool_cache_close(struct mach_ool_cache *c)
 {
-	LIST_HEAD(drop);
-	unsigned int nr;
+	struct page **stack;
+	unsigned int i, nr;
 
 	if (!c)
 		return;
 	spin_lock(&c->lock);
 	c->closed = true;
-	list_splice_init(&c->pages, &drop);
+	stack = c->stack;
 	nr = c->nr;
+	c->stack = NULL;
 	c->nr = 0;
+	c->cap = 0;
 	spin_unlock(&c->lock);
 	mach_ool_budget_give(nr);
 	mach_stat_add(MACH_STAT_OOL_CACHED, -(long)nr);
-	mach_ool_put_list(&drop);
+	for (i = 0; i < nr; i++)
+		put_page(stack[i]);
+	kvfree(stack);
 	mach_ool_cache_put(c);
 }
 
 /*
- * Take up to 'n' pages from 'c' into 'pages', oldest first; how many.
- * Their old bytes are still there: the caller overwrites all of them.
+ * Take up to 'n' pages from 'c' into 'pages', in the order their region
+ * had them; how many.  Their old bytes are still there: the caller
+ * overwrites all of them.
  */
 static unsigned long mach_ool_cache_take(struct mach_ool_cache *c,
 					 struct page **pages, unsigned long n)
 {
 	unsigned long got = 0;
-	struct page *page;
 
 	if (!c)
 		return 0;
 	spin_lock(&c->lock);
-	while (got < n && !list_empty(&c->pages)) {
-		page = list_first_entry(&c->pages, struct page, lru);
-		list_del(&page->lru);
-		pages[got++] = page;
-	}
-	c->nr -= got;
+	while (got < n && c->nr)
+		pages[got++] = c->stack[--c->nr];
 	spin_unlock(&c->lock);
 	mach_ool_budget_give(got);
 	mach_stat_add(MACH_STAT_OOL_CACHED, -(long)got);
@@ -254,34 +272,29 @@ static unsigned long mach_ool_cache_take(struct mach_ool_cache *c,
 static void mach_ool_pages_free(struct mach_ool_pages *p)
 {
 	struct mach_ool_cache *c = p->cache;
-	unsigned int max = READ_ONCE(mach_ool_cache_pages);
-	unsigned long i, room, nmine = 0, kept = 0;
+	unsigned long i, room, mine = 0, kept = 0;
 	struct page *page;
-	LIST_HEAD(mine);
 
+	/* the pages we may keep move to the front of p->pages, in order */
 	for (i = 0; i < p->npages && p->pages[i]; i++) {
 		page = p->pages[i];
-		if (c && max && page_ref_count(page) == 1 &&
-		    !page_mapped(page) &&
-		    !folio_test_mlocked(page_folio(page))) {
-			list_add_tail(&page->lru, &mine);
-			nmine++;
-		} else {
+		if (c && page_ref_count(page) == 1 && !page_mapped(page) &&
+		    !folio_test_mlocked(page_folio(page)))
+			p->pages[mine++] = page;
+		else
 			put_page(page);
-		}
 	}
-	if (nmine) {
+	if (mine) {
 		spin_lock(&c->lock);
-		room = c->closed || c->nr >= max ? 0 : max - c->nr;
-		room = mach_ool_budget_take(min(room, nmine));
-		while (kept < room) {
-			list_move_tail(mine.next, &c->pages);
-			c->nr++;
-			kept++;
-		}
+		room = c->closed ? 0 : c->cap - c->nr;
+		room = mach_ool_budget_take(min(room, mine));
+		/* last first, so that they come off the stack in order */
+		for (kept = room; kept; kept--)
+			c->stack[c->nr++] = p->pages[kept - 1];
 		spin_unlock(&c->lock);
-		mach_stat_add(MACH_STAT_OOL_CACHED, kept);
-		mach_ool_put_list(&mine);
+		mach_stat_add(MACH_STAT_OOL_CACHED, room);
+		for (i = room; i < mine; i++)
+			put_page(p->pages[i]);
 	}
 	if (c)
 		mach_ool_cache_put(c);
@@ -450,6 +463,7 @@ static int mach_ool_snapshot(struct mach_ool *ool, const u8 __user *src,
 	if (!p)
 		return MACH_SEND_NO_BUFFER;
 	if (cache) {
+		mach_ool_cache_prepare(cache);
 		refcount_inc(&cache->ref);
 		p->cache = cache;
 	}
