@@ -20,7 +20,8 @@
  *    socket, an empty SysV/POSIX message or binder reply, a futex wake);
  *  - one-way rows ("1way"): the client streams messages of SIZE bytes
  *    through a queue; the figure is the time per message;
- *  - memory rows ("mem"): kernel bytes per port or per queued message.
+ *  - memory rows ("mem"): kernel bytes per port or per queued message;
+ *  - floor rows ("call"): one system call or bare ioctl, nothing to do.
  * Size 0 is the smallest message a mechanism has (one byte for streams).
  *
  * Usage: machbench [-n ITER] [-r RUNS] [-m MECH,...] [-s SIZE,...]
@@ -124,6 +125,7 @@ static const struct mech *const mechs[] = {
 	&mech_pipe, &mech_socket, &mech_futex, &mech_sysv, &mech_sysv1, &mech_pmq,
 	&mech_mach_rpc, &mech_mach_oneway, &mech_mach_ool, &mech_mach_ool_touch,
 	&mech_mach_pset, &mech_pipe_proc, &mech_binder, &mech_names, &mech_mem,
+	&mech_null_syscall, &mech_mach_null,
 };
 #define NMECH	(sizeof(mechs) / sizeof(mechs[0]))
 

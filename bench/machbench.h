@@ -137,6 +137,9 @@ void mach_stop(struct ctx *c);
 extern const struct mech mech_binder;
 const char *binder_path(void);
 
+/* mech_floor.c */
+extern const struct mech mech_null_syscall, mech_mach_null;
+
 /* scale.c */
 extern const struct mech mech_names, mech_mem;
 void mem_rows(void);
