@@ -110,7 +110,7 @@ int mach_port_requests_alloc(struct mach_port *port)
 	INIT_HLIST_HEAD(&req->dnrequests);
 	spin_lock(&port->lock);
 	if (!port->requests) {
-		port->requests = req;
+		WRITE_ONCE(port->requests, req);	/* read unlocked above */
 		req = NULL;
 	}
 	spin_unlock(&port->lock);
