@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * vm_read, vm_read_overwrite, vm_write, vm_copy, vm_protect and vm_region,
- * with their
- * mach_vm_* forms, on our own task or on another one named by its task
- * port (task_for_pid).
+ * with their mach_vm_* forms, on our own task or on another one named by
+ * its task port (task_for_pid).
  *
  * Memory moves with process_vm_readv/process_vm_writev, which fault
  * safely, also on ourselves (or through /proc/PID/mem where the kernel
