@@ -6,6 +6,7 @@
 #ifndef LIBMACH_INTERNAL_H
 #define LIBMACH_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <mach/mach.h>
@@ -44,6 +45,9 @@ void _mach_pages_trim(void *addr, size_t had, size_t keep);
 
 /* kobject.c: KERN_SUCCESS if host is our host port, else what MIG answers. */
 kern_return_t _mach_host_check(mach_port_t host);
+
+/* kobject.c: is name a port libmach keeps for a kernel object (host, clock, thread)? */
+bool _mach_kobject_name(mach_port_t name);
 
 /* vm_ops.c: forget maximum protections lowered in [start, end). */
 void _mach_vm_max_forget(uint64_t start, uint64_t end);

@@ -3,7 +3,7 @@
  * Names for kernel objects macOS gives every task: the host port, thread
  * ports and the clock services; and the calls made on them that need no
  * kernel help here (host_info, host_page_size, clock_get_time,
- * thread_switch, task_info).
+ * thread_switch, task_info, thread_info).
  *
  * Each such "kernel object" is a receive right libmach allocates and keeps
  * (once per process, or once per thread for thread ports).  Asking for it
@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include <mach/clock.h>
+#include <mach/thread_act.h>
 
 #include "internal.h"
 
@@ -52,6 +53,7 @@ static __thread unsigned int tls_thread_epoch;
 struct thread_entry {
 	struct thread_entry	*next;
 	pthread_t		thread;
+	pid_t			tid;		/* Linux thread id */
 	mach_port_t		name;
 };
 static struct thread_entry *thread_list;
@@ -64,6 +66,7 @@ static void thread_list_add(mach_port_t name)
 	if (e == NULL)
 		return;
 	e->thread = pthread_self();
+	e->tid = gettid();
 	e->name = name;
 	pthread_mutex_lock(&thread_list_lock);
 	e->next = thread_list;
@@ -182,6 +185,30 @@ static kern_return_t not_kobject(mach_port_t name)
 	    !(type & MACH_PORT_TYPE_SEND))
 		return MACH_SEND_INVALID_DEST;
 	return KERN_INVALID_ARGUMENT;
+}
+
+bool _mach_kobject_name(mach_port_t name)
+{
+	struct thread_entry *e;
+	bool is = false;
+
+	if (!MACH_PORT_VALID(name))
+		return false;
+	pthread_mutex_lock(&kobj_lock);
+	for (int i = 0; i < KOBJ_COUNT; i++)
+		if (kobj_port[i] == name)
+			is = true;
+	pthread_mutex_unlock(&kobj_lock);
+	if (is)
+		return true;
+	pthread_mutex_lock(&thread_list_lock);
+	for (e = thread_list; e; e = e->next)
+		if (e->name == name) {
+			is = true;
+			break;
+		}
+	pthread_mutex_unlock(&thread_list_lock);
+	return is;
 }
 
 kern_return_t _mach_host_check(mach_port_t host)
@@ -490,6 +517,56 @@ clock_get_attributes(clock_serv_t clock_serv, clock_flavor_t flavor,
 	}
 }
 
+/*
+ * clock_sleep_trap as XNU's: MACH_PORT_NULL means the system clock; a name
+ * that is no clock is KERN_INVALID_ARGUMENT, the calendar clock (which
+ * cannot sleep) KERN_FAILURE, a bad type or nanosecond field
+ * KERN_INVALID_VALUE.  A time in the past returns at once; a signal ends
+ * the sleep with KERN_ABORTED.  Unless the clock was refused, the time of
+ * waking is written to *wakeup_time.
+ */
+MACH_EXPORT kern_return_t
+clock_sleep_trap(mach_port_name_t clock_name, sleep_type_t sleep_type, int sleep_sec,
+		 int sleep_nsec, mach_timespec_t *wakeup_time)
+{
+	mach_timespec_t when = { (unsigned int)sleep_sec, sleep_nsec }, now;
+	kern_return_t kr = KERN_SUCCESS;
+	struct timespec ts;
+	clockid_t id = CLOCK_MONOTONIC;
+
+	if (clock_name != MACH_PORT_NULL && clock_which(clock_name, &id) != 0)
+		return KERN_INVALID_ARGUMENT;
+	if (id != CLOCK_MONOTONIC)
+		return KERN_FAILURE;
+	if (BAD_ALRMTYPE(sleep_type) || BAD_MACH_TIMESPEC(&when))
+		return KERN_INVALID_VALUE;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now.tv_sec = (unsigned int)ts.tv_sec;
+	now.tv_nsec = (clock_res_t)ts.tv_nsec;
+	if (sleep_type == TIME_RELATIVE)
+		ADD_MACH_TIMESPEC(&when, &now);
+	if (CMP_MACH_TIMESPEC(&when, &now) > 0) {
+		struct timespec until = { .tv_sec = when.tv_sec, .tv_nsec = when.tv_nsec };
+
+		if (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
+			kr = KERN_ABORTED;
+	}
+	if (wakeup_time != NULL) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		wakeup_time->tv_sec = (unsigned int)ts.tv_sec;
+		wakeup_time->tv_nsec = (clock_res_t)ts.tv_nsec;
+	}
+	return kr;
+}
+
+MACH_EXPORT kern_return_t
+clock_sleep(mach_port_t clock_name, int sleep_type, mach_timespec_t sleep_time,
+	    mach_timespec_t *wakeup_time)
+{
+	return clock_sleep_trap(clock_name, sleep_type, (int)sleep_time.tv_sec,
+				sleep_time.tv_nsec, wakeup_time);
+}
+
 /* --- scheduling ---------------------------------------------------------- */
 
 MACH_EXPORT boolean_t swtch_pri(int pri)
@@ -737,6 +814,208 @@ task_info(task_name_t target_task, task_flavor_t flavor, task_info_t task_info_o
 			return kr;
 		memcpy(task_info_out, &tok, sizeof(tok));
 		*task_info_outCnt = TASK_AUDIT_TOKEN_COUNT;
+		return KERN_SUCCESS;
+	}
+	default:
+		return KERN_INVALID_ARGUMENT;
+	}
+}
+
+/* --- threads ------------------------------------------------------------- */
+
+/* The thread a live thread port name stands for. */
+static bool thread_by_name(mach_port_t name, pid_t *tid, pthread_t *thread)
+{
+	struct thread_entry *e;
+	bool found = false;
+
+	if (name == MACH_PORT_NULL)
+		return false;
+	pthread_mutex_lock(&thread_list_lock);
+	for (e = thread_list; e; e = e->next)
+		if (e->name == name) {
+			*tid = e->tid;
+			*thread = e->thread;
+			found = true;
+			break;
+		}
+	pthread_mutex_unlock(&thread_list_lock);
+	return found;
+}
+
+struct thread_usage {
+	uint64_t user_ns, sys_ns;
+	integer_t run_state, cpu_usage;
+	int nice;
+};
+
+static uint64_t ticks_ns(unsigned long long ticks)
+{
+	long hz = sysconf(_SC_CLK_TCK);
+
+	if (hz <= 0)
+		hz = 100;
+	return ticks / (unsigned long long)hz * 1000000000ull +
+	       ticks % (unsigned long long)hz * 1000000000ull / (unsigned long long)hz;
+}
+
+/* /proc/self/task/TID/stat: state, times, nice and start time. */
+static int read_thread_usage(pid_t tid, struct thread_usage *u)
+{
+	unsigned long long utime, stime, start;
+	char path[64], buf[1024], *p, state;
+	struct timespec boot;
+	long long nice;
+	uint64_t alive;
+	size_t len;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	len = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[len] = '\0';
+	p = strrchr(buf, ')');		/* comm may hold spaces */
+	if (!p || sscanf(p + 2, "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu "
+			 "%*d %*d %*d %lld %*d %*d %llu",
+			 &state, &utime, &stime, &nice, &start) != 5)
+		return -1;
+	u->user_ns = ticks_ns(utime);
+	u->sys_ns = ticks_ns(stime);
+	u->nice = (int)nice;
+	switch (state) {
+	case 'R':
+		u->run_state = TH_STATE_RUNNING;
+		break;
+	case 'D':
+		u->run_state = TH_STATE_UNINTERRUPTIBLE;
+		break;
+	case 'T':
+	case 't':
+		u->run_state = TH_STATE_STOPPED;
+		break;
+	default:
+		u->run_state = TH_STATE_WAITING;
+		break;
+	}
+	/* the share of one CPU since the thread started, in TH_USAGE_SCALE */
+	u->cpu_usage = 0;
+	if (clock_gettime(CLOCK_BOOTTIME, &boot) == 0) {
+		uint64_t now = (uint64_t)boot.tv_sec * 1000000000ull + (uint64_t)boot.tv_nsec;
+
+		alive = now > ticks_ns(start) ? now - ticks_ns(start) : 0;
+		if (alive > 0) {
+			uint64_t use = (u->user_ns + u->sys_ns) * TH_USAGE_SCALE / alive;
+
+			u->cpu_usage = (integer_t)(use > TH_USAGE_SCALE ? TH_USAGE_SCALE : use);
+		}
+	}
+	/* our own thread: getrusage is finer than clock ticks */
+	if (tid == gettid()) {
+		struct rusage ru;
+
+		if (getrusage(RUSAGE_THREAD, &ru) == 0) {
+			u->user_ns = (uint64_t)ru.ru_utime.tv_sec * 1000000000ull +
+				     (uint64_t)ru.ru_utime.tv_usec * 1000ull;
+			u->sys_ns = (uint64_t)ru.ru_stime.tv_sec * 1000000000ull +
+				    (uint64_t)ru.ru_stime.tv_usec * 1000ull;
+		}
+		u->run_state = TH_STATE_RUNNING;
+	}
+	return 0;
+}
+
+static void tv_from_ns(time_value_t *t, uint64_t ns)
+{
+	t->seconds = (integer_t)(ns / 1000000000ull);
+	t->microseconds = (integer_t)(ns % 1000000000ull / 1000ull);
+}
+
+static policy_t thread_policy_of(pid_t tid)
+{
+	switch (sched_getscheduler(tid)) {
+	case SCHED_FIFO:
+		return POLICY_FIFO;
+	case SCHED_RR:
+		return POLICY_RR;
+	default:
+		return POLICY_TIMESHARE;
+	}
+}
+
+MACH_EXPORT kern_return_t
+thread_info(thread_inspect_t target_act, thread_flavor_t flavor,
+	    thread_info_t thread_info_out, mach_msg_type_number_t *thread_info_outCnt)
+{
+	struct thread_usage u;
+	pthread_t thread;
+	pid_t tid;
+
+	if (!thread_by_name(target_act, &tid, &thread))
+		return not_kobject(target_act);
+	if (thread_info_out == NULL || thread_info_outCnt == NULL)
+		return KERN_INVALID_ADDRESS;
+
+	switch (flavor) {
+	case THREAD_BASIC_INFO: {
+		struct thread_basic_info bi;
+
+		if (*thread_info_outCnt < THREAD_BASIC_INFO_COUNT)
+			return KERN_INVALID_ARGUMENT;
+		if (read_thread_usage(tid, &u) != 0)
+			return KERN_TERMINATED;
+		memset(&bi, 0, sizeof(bi));
+		tv_from_ns(&bi.user_time, u.user_ns);
+		tv_from_ns(&bi.system_time, u.sys_ns);
+		bi.cpu_usage = u.cpu_usage;
+		bi.policy = thread_policy_of(tid);
+		bi.run_state = u.run_state;
+		memcpy(thread_info_out, &bi, sizeof(bi));
+		*thread_info_outCnt = THREAD_BASIC_INFO_COUNT;
+		return KERN_SUCCESS;
+	}
+	case THREAD_IDENTIFIER_INFO: {
+		struct thread_identifier_info ii;
+
+		if (*thread_info_outCnt < THREAD_IDENTIFIER_INFO_COUNT)
+			return KERN_INVALID_ARGUMENT;
+		memset(&ii, 0, sizeof(ii));
+		ii.thread_id = (uint64_t)tid;
+		ii.thread_handle = (uint64_t)(uintptr_t)thread;
+		memcpy(thread_info_out, &ii, sizeof(ii));
+		*thread_info_outCnt = THREAD_IDENTIFIER_INFO_COUNT;
+		return KERN_SUCCESS;
+	}
+	case THREAD_EXTENDED_INFO: {
+		struct thread_extended_info ei;
+		char path[64];
+		FILE *f;
+
+		if (*thread_info_outCnt < THREAD_EXTENDED_INFO_COUNT)
+			return KERN_INVALID_ARGUMENT;
+		if (read_thread_usage(tid, &u) != 0)
+			return KERN_TERMINATED;
+		memset(&ei, 0, sizeof(ei));
+		ei.pth_user_time = u.user_ns;
+		ei.pth_system_time = u.sys_ns;
+		ei.pth_cpu_usage = u.cpu_usage;
+		ei.pth_policy = thread_policy_of(tid);
+		ei.pth_run_state = u.run_state;
+		/* macOS's default priority is 31 of 0..63; nice moves it */
+		ei.pth_priority = 31 - u.nice;
+		ei.pth_curpri = ei.pth_priority;
+		ei.pth_maxpriority = 63;
+		snprintf(path, sizeof(path), "/proc/self/task/%d/comm", (int)tid);
+		f = fopen(path, "re");
+		if (f) {
+			if (fgets(ei.pth_name, sizeof(ei.pth_name), f))
+				ei.pth_name[strcspn(ei.pth_name, "\n")] = '\0';
+			fclose(f);
+		}
+		memcpy(thread_info_out, &ei, sizeof(ei));
+		*thread_info_outCnt = THREAD_EXTENDED_INFO_COUNT;
 		return KERN_SUCCESS;
 	}
 	default:

@@ -80,6 +80,32 @@ mach_msg(mach_msg_header_t *msg, mach_msg_option_t option,
 				  timeout, notify, NULL, 0);
 }
 
+/*
+ * The traps: one attempt, no restart.  The kernel reports an interrupted
+ * phase as MACH_SEND_INTERRUPTED or MACH_RCV_INTERRUPTED itself.
+ */
+MACH_EXPORT mach_msg_return_t
+mach_msg_overwrite_trap(mach_msg_header_t *msg, mach_msg_option_t option,
+			mach_msg_size_t send_size, mach_msg_size_t rcv_size,
+			mach_port_name_t rcv_name, mach_msg_timeout_t timeout,
+			mach_msg_priority_t priority, mach_msg_header_t *rcv_msg,
+			mach_msg_size_t rcv_limit)
+{
+	(void)rcv_limit;
+	return msg_ioctl(msg, option, send_size, rcv_size, rcv_name, timeout,
+			 priority, rcv_msg ? rcv_msg : msg);
+}
+
+MACH_EXPORT mach_msg_return_t
+mach_msg_trap(mach_msg_header_t *msg, mach_msg_option_t option,
+	      mach_msg_size_t send_size, mach_msg_size_t rcv_size,
+	      mach_port_name_t rcv_name, mach_msg_timeout_t timeout,
+	      mach_port_name_t notify)
+{
+	return msg_ioctl(msg, option, send_size, rcv_size, rcv_name, timeout,
+			 notify, msg);
+}
+
 MACH_EXPORT mach_msg_return_t mach_msg_send(mach_msg_header_t *msg)
 {
 	return mach_msg(msg, MACH_SEND_MSG, msg->msgh_size, 0, MACH_PORT_NULL,

@@ -84,6 +84,12 @@ mach_port_type(ipc_space_t task, mach_port_name_t name, mach_port_type_t *ptype)
 	if (ptype == NULL)
 		return KERN_INVALID_ADDRESS;
 	kr = right_call(MACH_IOC_PORT_TYPE, &a);
+	if (kr == KERN_SUCCESS && task == mach_task_self() && _mach_kobject_name(name)) {
+		/* a kernel object's port: the receive right is libmach's, not ours */
+		a.result &= ~(__u32)MACH_PORT_TYPE_RECEIVE;
+		if ((a.result & MACH_PORT_TYPE_ALL_RIGHTS) == 0)
+			return KERN_INVALID_NAME;
+	}
 	if (kr == KERN_SUCCESS)
 		*ptype = a.result;
 	return kr;

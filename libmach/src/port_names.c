@@ -17,6 +17,28 @@
 #define NAMES_FIRST_GUESS	256
 #define NAMES_MAX_TRIES		16
 
+/*
+ * The ports libmach keeps for kernel objects (host, clocks, threads) show
+ * as the send rights they are on macOS: without the receive right libmach
+ * holds, and not at all where the caller holds no send right.
+ */
+static __u32 hide_kobjects(mach_port_name_t *names, mach_port_type_t *types, __u32 n)
+{
+	__u32 i, kept = 0;
+
+	for (i = 0; i < n; i++) {
+		if (_mach_kobject_name(names[i])) {
+			types[i] &= ~MACH_PORT_TYPE_RECEIVE;
+			if ((types[i] & MACH_PORT_TYPE_ALL_RIGHTS) == 0)
+				continue;
+		}
+		names[kept] = names[i];
+		types[kept] = types[i];
+		kept++;
+	}
+	return kept;
+}
+
 MACH_EXPORT kern_return_t
 mach_port_names(ipc_space_t task, mach_port_name_array_t *names,
 		mach_msg_type_number_t *namesCnt, mach_port_type_array_t *types,
@@ -44,7 +66,11 @@ mach_port_names(ipc_space_t task, mach_port_name_array_t *names,
 		}
 		kr = _mach_port_call(MACH_IOC_PORT_NAMES, &a);
 		if (kr == KERN_SUCCESS && a.count <= cap) {
-			size_t used = (size_t)a.count * sizeof(mach_port_name_t);
+			size_t used;
+
+			if (task == mach_task_self())
+				a.count = hide_kobjects(nbuf, tbuf, a.count);
+			used = (size_t)a.count * sizeof(mach_port_name_t);
 
 			if (a.count == 0) {
 				_mach_pages_free(nbuf, bytes);

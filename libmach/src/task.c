@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Task special ports and the pid <-> task port translations. */
+#include <unistd.h>
+
 #include <linux/mach.h>
 
 #include "internal.h"
@@ -13,6 +15,15 @@ task_get_special_port(task_inspect_t task, int which_port, mach_port_t *special_
 	if (special_port == NULL)
 		return KERN_INVALID_ADDRESS;
 	kr = _mach_port_call(MACH_IOC_TASK_GET_SPECIAL, &a);
+	/*
+	 * The host port is libmach's (see kobject.c), the same for every
+	 * task: hand out ours, with a new send reference, as macOS does.
+	 */
+	if (kr == KERN_SUCCESS && which_port == TASK_HOST_PORT && a.port == MACH_PORT_NULL) {
+		a.port = mach_host_self();
+		if (a.port == MACH_PORT_NULL)
+			kr = KERN_RESOURCE_SHORTAGE;
+	}
 	if (kr == KERN_SUCCESS)
 		*special_port = a.port;
 	return kr;
@@ -59,4 +70,16 @@ MACH_EXPORT kern_return_t pid_for_task(mach_port_name_t t, int *x)
 	/* macOS reports -1 when the name is not a task port. */
 	*x = kr == KERN_SUCCESS ? a.pid : -1;
 	return kr;
+}
+
+/* libsyscall's helper: our own task under any name we hold for it. */
+MACH_EXPORT boolean_t mach_task_is_self(task_name_t task)
+{
+	int pid;
+
+	if (task == MACH_PORT_NULL)
+		return FALSE;
+	if (task == mach_task_self())
+		return TRUE;
+	return pid_for_task(task, &pid) == KERN_SUCCESS && pid == getpid();
 }

@@ -17,6 +17,10 @@
 MACH_EXPORT vm_size_t vm_page_size = 4096;
 MACH_EXPORT vm_size_t vm_page_mask = 4095;
 MACH_EXPORT int vm_page_shift = 12;
+/* Linux maps user memory in pages of the kernel's size. */
+MACH_EXPORT vm_size_t vm_kernel_page_size = 4096;
+MACH_EXPORT vm_size_t vm_kernel_page_mask = 4095;
+MACH_EXPORT int vm_kernel_page_shift = 12;
 
 /* The defaults above are x86_64's; correct them where pages differ. */
 __attribute__((constructor)) static void vm_page_init(void)
@@ -31,6 +35,9 @@ __attribute__((constructor)) static void vm_page_init(void)
 	vm_page_size = (vm_size_t)sz;
 	vm_page_mask = (vm_size_t)sz - 1;
 	vm_page_shift = shift;
+	vm_kernel_page_size = vm_page_size;
+	vm_kernel_page_mask = vm_page_mask;
+	vm_kernel_page_shift = shift;
 }
 
 /* Flags we accept; the rest have no meaning we could honour. */

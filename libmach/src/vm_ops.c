@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * vm_read, vm_read_overwrite, vm_write, vm_copy and vm_protect, with their
- * mach_vm_* forms, on our own task or on another one named by its task
- * port (task_for_pid).
+ * vm_read, vm_read_overwrite, vm_write, vm_copy, vm_protect and vm_region,
+ * with their mach_vm_* forms, on our own task or on another one named by
+ * its task port (task_for_pid).
  *
  * Memory moves with process_vm_readv/process_vm_writev, which fault
  * safely, also on ourselves (or through /proc/PID/mem where the kernel
@@ -673,4 +673,203 @@ vm_protect(vm_map_t target_task, vm_address_t address, vm_size_t size,
 	   boolean_t set_maximum, vm_prot_t new_protection)
 {
 	return vm_protect_common(target_task, address, size, set_maximum, new_protection);
+}
+
+/* --- regions ------------------------------------------------------------- */
+
+/* One region as vm_map_region reports it. */
+struct region {
+	uint64_t start, end, offset;
+	vm_prot_t prot, max;
+	bool shared;
+};
+
+/* Where user space ends on x86_64 and arm64 (48-bit); [vsyscall] is above. */
+#define USER_VA_END	0x800000000000ull
+
+/* The first mapping of pid that ends above addr, from /proc/PID/maps. */
+static kern_return_t region_find(pid_t pid, uint64_t addr, struct region *r)
+{
+	char path[64], *line = NULL;
+	size_t cap = 0;
+	kern_return_t kr = KERN_INVALID_ADDRESS;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return errno == ENOENT ? MACH_SEND_INVALID_DEST : KERN_INVALID_ARGUMENT;
+	while (getline(&line, &cap, f) > 0) {
+		uint64_t lo, hi, off;
+		char perms[8];
+
+		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64,
+			   &lo, &hi, perms, &off) != 4)
+			continue;
+		if (hi <= addr)
+			continue;
+		if (lo >= USER_VA_END)
+			break;
+		r->start = lo;
+		r->end = hi;
+		r->offset = off;
+		r->prot = (perms[0] == 'r' ? VM_PROT_READ : 0) |
+			  (perms[1] == 'w' ? VM_PROT_WRITE : 0) |
+			  (perms[2] == 'x' ? VM_PROT_EXECUTE : 0);
+		r->max = VM_PROT_ALL;
+		r->shared = perms[3] == 's';
+		kr = KERN_SUCCESS;
+		break;
+	}
+	free(line);
+	fclose(f);
+	return kr;
+}
+
+/*
+ * XNU keeps a maximum protection per map entry, so a part of a mapping
+ * whose maximum was lowered is a region of its own: cut r down to the
+ * part around 'at' whose maximum is the same.
+ */
+static void region_split_max(struct region *r, uint64_t at)
+{
+	uint64_t start = r->start, end = r->end;
+
+	if (__atomic_load_n(&max_count, __ATOMIC_RELAXED) == 0)
+		return;
+	pthread_once(&max_once, max_init);
+	pthread_mutex_lock(&max_lock);
+	for (size_t i = 0; i < max_count; i++) {
+		const struct max_range *m = &max_ranges[i];
+
+		if (m->end <= start || m->start >= end)
+			continue;
+		if (m->start <= at && m->end > at) {
+			r->max = m->max;
+			start = m->start > start ? m->start : start;
+			end = m->end < end ? m->end : end;
+		} else if (m->end <= at) {
+			start = m->end > start ? m->end : start;
+		} else {
+			end = m->start < end ? m->start : end;
+		}
+	}
+	pthread_mutex_unlock(&max_lock);
+	r->offset += start - r->start;
+	r->start = start;
+	r->end = end;
+}
+
+static kern_return_t vm_region_common(vm_map_read_t target, uint64_t *address,
+				      uint64_t *size, vm_region_flavor_t flavor,
+				      vm_region_info_t info,
+				      mach_msg_type_number_t *count,
+				      mach_port_t *object_name, bool wide)
+{
+	struct region r;
+	kern_return_t kr;
+	pid_t pid;
+
+	kr = vm_target_pid(target, &pid);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if (address == NULL || size == NULL || info == NULL || count == NULL)
+		return KERN_INVALID_ARGUMENT;
+	/* mach_vm_region and vm_region_64 take the old flavor for the new */
+	if (wide && flavor == VM_REGION_BASIC_INFO)
+		flavor = VM_REGION_BASIC_INFO_64;
+	if (flavor == VM_REGION_BASIC_INFO_64) {
+		if (*count < VM_REGION_BASIC_INFO_COUNT_64)
+			return KERN_INVALID_ARGUMENT;
+	} else if (flavor == VM_REGION_BASIC_INFO) {
+		if (*count < VM_REGION_BASIC_INFO_COUNT)
+			return KERN_INVALID_ARGUMENT;
+	} else {
+		return KERN_INVALID_ARGUMENT;
+	}
+
+	kr = region_find(pid, *address, &r);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if (pid == getpid())
+		region_split_max(&r, *address > r.start ? *address : r.start);
+
+	if (flavor == VM_REGION_BASIC_INFO_64) {
+		vm_region_basic_info_data_64_t bi;
+
+		memset(&bi, 0, sizeof(bi));
+		bi.protection = r.prot;
+		bi.max_protection = r.max;
+		bi.inheritance = r.shared ? VM_INHERIT_SHARE : VM_INHERIT_COPY;
+		bi.shared = r.shared;
+		bi.offset = r.offset;
+		bi.behavior = VM_BEHAVIOR_DEFAULT;
+		memcpy(info, &bi, sizeof(bi));
+		*count = VM_REGION_BASIC_INFO_COUNT_64;
+	} else {
+		vm_region_basic_info_data_t bi;
+
+		memset(&bi, 0, sizeof(bi));
+		bi.protection = r.prot;
+		bi.max_protection = r.max;
+		bi.inheritance = r.shared ? VM_INHERIT_SHARE : VM_INHERIT_COPY;
+		bi.shared = r.shared;
+		bi.offset = (uint32_t)r.offset;
+		bi.behavior = VM_BEHAVIOR_DEFAULT;
+		memcpy(info, &bi, sizeof(bi));
+		*count = VM_REGION_BASIC_INFO_COUNT;
+	}
+	*address = r.start;
+	*size = r.end - r.start;
+	if (object_name != NULL)
+		*object_name = MACH_PORT_NULL;
+	return KERN_SUCCESS;
+}
+
+MACH_EXPORT kern_return_t
+mach_vm_region(vm_map_read_t target_task, mach_vm_address_t *address,
+	       mach_vm_size_t *size, vm_region_flavor_t flavor,
+	       vm_region_info_t info, mach_msg_type_number_t *infoCnt,
+	       mach_port_t *object_name)
+{
+	return vm_region_common(target_task, address, size, flavor, info,
+				infoCnt, object_name, true);
+}
+
+static kern_return_t vm_region_narrow(vm_map_read_t target, vm_address_t *address,
+				      vm_size_t *size, vm_region_flavor_t flavor,
+				      vm_region_info_t info,
+				      mach_msg_type_number_t *count,
+				      mach_port_t *object_name, bool wide)
+{
+	uint64_t a, s = 0;
+	kern_return_t kr;
+
+	if (address == NULL || size == NULL)
+		return KERN_INVALID_ARGUMENT;
+	a = *address;
+	kr = vm_region_common(target, &a, &s, flavor, info, count, object_name, wide);
+	if (kr == KERN_SUCCESS) {
+		*address = (vm_address_t)a;
+		*size = (vm_size_t)s;
+	}
+	return kr;
+}
+
+MACH_EXPORT kern_return_t
+vm_region_64(vm_map_read_t target_task, vm_address_t *address, vm_size_t *size,
+	     vm_region_flavor_t flavor, vm_region_info_t info,
+	     mach_msg_type_number_t *infoCnt, mach_port_t *object_name)
+{
+	return vm_region_narrow(target_task, address, size, flavor, info, infoCnt,
+				object_name, true);
+}
+
+MACH_EXPORT kern_return_t
+vm_region(vm_map_read_t target_task, vm_address_t *address, vm_size_t *size,
+	  vm_region_flavor_t flavor, vm_region_info_t info,
+	  mach_msg_type_number_t *infoCnt, mach_port_t *object_name)
+{
+	return vm_region_narrow(target_task, address, size, flavor, info, infoCnt,
+				object_name, false);
 }

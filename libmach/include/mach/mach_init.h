@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <sys/cdefs.h>
 #include <mach/mach_types.h>
+#include <mach/vm_page_size.h>
 
 __BEGIN_DECLS
 
@@ -42,9 +43,11 @@ extern mach_port_t pthread_mach_thread_np(pthread_t thread);
 /* The VM page size: sysconf(_SC_PAGESIZE). */
 extern kern_return_t host_page_size(host_t host, vm_size_t *page_size);
 
-extern vm_size_t vm_page_size;
-extern vm_size_t vm_page_mask;
-extern int vm_page_shift;
+/* Does task name our own task (mach_task_self() or another name for it)? */
+extern boolean_t mach_task_is_self(task_name_t task);
+
+/* The bootstrap server's port, set at startup (<servers/bootstrap.h>). */
+extern mach_port_t bootstrap_port;
 
 __END_DECLS
 
@@ -52,7 +55,6 @@ __END_DECLS
 	(mach_task_self_ != MACH_PORT_NULL ? mach_task_self_ : _mach_task_self_slow())
 #define current_task()	mach_task_self()
 
-#define trunc_page(x)	((x) & (~(vm_page_size - 1)))
-#define round_page(x)	trunc_page((x) + (vm_page_size - 1))
+#include <mach/mach_traps.h>
 
 #endif /* _MACH_INIT_H_ */

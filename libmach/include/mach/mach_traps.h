@@ -36,6 +36,29 @@ extern boolean_t swtch(void);
 extern kern_return_t thread_switch(mach_port_name_t thread_name, int option,
 				   mach_msg_timeout_t option_time);
 
+/*
+ * mach_msg() without the library's restart: an interrupted send or receive
+ * returns MACH_SEND_INTERRUPTED / MACH_RCV_INTERRUPTED whatever the
+ * options.  The overwrite form's priority (once the notify port) is ignored
+ * unless MACH_SEND_NOTIFY is set, as mach_msg_overwrite()'s notify is.
+ */
+extern mach_msg_return_t mach_msg_trap(mach_msg_header_t *msg,
+				       mach_msg_option_t option,
+				       mach_msg_size_t send_size,
+				       mach_msg_size_t rcv_size,
+				       mach_port_name_t rcv_name,
+				       mach_msg_timeout_t timeout,
+				       mach_port_name_t notify);
+extern mach_msg_return_t mach_msg_overwrite_trap(mach_msg_header_t *msg,
+						 mach_msg_option_t option,
+						 mach_msg_size_t send_size,
+						 mach_msg_size_t rcv_size,
+						 mach_port_name_t rcv_name,
+						 mach_msg_timeout_t timeout,
+						 mach_msg_priority_t priority,
+						 mach_msg_header_t *rcv_msg,
+						 mach_msg_size_t rcv_limit);
+
 /* The semaphore calls are traps on macOS too. */
 extern kern_return_t semaphore_signal_trap(mach_port_name_t signal_name);
 extern kern_return_t semaphore_signal_all_trap(mach_port_name_t signal_name);
@@ -48,6 +71,11 @@ extern kern_return_t semaphore_timedwait_signal_trap(mach_port_name_t wait_name,
 						     mach_port_name_t signal_name,
 						     unsigned int sec,
 						     clock_res_t nsec);
+
+/* clock_sleep() without the mach_timespec_t; see <mach/clock.h>. */
+extern kern_return_t clock_sleep_trap(mach_port_name_t clock_name,
+				      sleep_type_t sleep_type, int sleep_sec,
+				      int sleep_nsec, mach_timespec_t *wakeup_time);
 
 /* Names for the calling thread's and the host's ports (fresh urefs each call). */
 extern mach_port_name_t thread_self_trap(void);

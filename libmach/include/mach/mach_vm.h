@@ -5,6 +5,7 @@
 
 #include <sys/cdefs.h>
 #include <mach/mach_types.h>
+#include <mach/vm_region.h>
 
 __BEGIN_DECLS
 
@@ -30,6 +31,20 @@ kern_return_t mach_vm_copy(vm_map_t target_task,
 kern_return_t mach_vm_protect(vm_map_t target_task, mach_vm_address_t address,
 			      mach_vm_size_t size, boolean_t set_maximum,
 			      vm_prot_t new_protection);
+
+/*
+ * The region holding *address, or else the next one above it: its start
+ * and size, and VM_REGION_BASIC_INFO_64 (VM_REGION_BASIC_INFO is taken to
+ * mean it, as in XNU) from /proc/PID/maps; max_protection as lowered
+ * through mach_vm_protect, VM_PROT_ALL otherwise.  KERN_INVALID_ADDRESS
+ * when no region lies at or above *address.  *object_name is
+ * MACH_PORT_NULL.
+ */
+kern_return_t mach_vm_region(vm_map_read_t target_task,
+			     mach_vm_address_t *address, mach_vm_size_t *size,
+			     vm_region_flavor_t flavor, vm_region_info_t info,
+			     mach_msg_type_number_t *infoCnt,
+			     mach_port_t *object_name);
 
 __END_DECLS
 

@@ -17,6 +17,7 @@
 #include <mach/port.h>
 
 typedef natural_t	mach_msg_timeout_t;	/* milliseconds */
+typedef unsigned int	mach_msg_priority_t;	/* QoS of a send: ignored here */
 #define MACH_MSG_TIMEOUT_NONE		((mach_msg_timeout_t) 0)
 
 /* ---- header bits: remote, local and voucher dispositions + flags ---- */

@@ -5,6 +5,7 @@
 
 #include <sys/cdefs.h>
 #include <mach/mach_types.h>
+#include <mach/vm_region.h>
 
 __BEGIN_DECLS
 
@@ -42,6 +43,16 @@ kern_return_t vm_copy(vm_map_t target_task, vm_address_t source_address,
 kern_return_t vm_protect(vm_map_t target_task, vm_address_t address,
 			 vm_size_t size, boolean_t set_maximum,
 			 vm_prot_t new_protection);
+
+/* vm_region_64 is mach_vm_region; vm_region answers VM_REGION_BASIC_INFO in its 32-bit form. */
+kern_return_t vm_region(vm_map_read_t target_task, vm_address_t *address,
+			vm_size_t *size, vm_region_flavor_t flavor,
+			vm_region_info_t info, mach_msg_type_number_t *infoCnt,
+			mach_port_t *object_name);
+kern_return_t vm_region_64(vm_map_read_t target_task, vm_address_t *address,
+			   vm_size_t *size, vm_region_flavor_t flavor,
+			   vm_region_info_t info, mach_msg_type_number_t *infoCnt,
+			   mach_port_t *object_name);
 
 __END_DECLS
 
