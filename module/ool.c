@@ -69,7 +69,7 @@
 
 unsigned int mach_max_ool = 256 << 20;
 unsigned int mach_ool_cache_pages = 512;
-unsigned long mach_ool_cache_max = 16384;
+unsigned long mach_ool_cache_max = 4096;
 
 /*
  * Pages in all spaces' caches together, bounded by mach_ool_cache_max
