@@ -161,19 +161,14 @@ mach_vm_deallocate(vm_map_t target, mach_vm_address_t address, mach_vm_size_t si
 	return vm_dealloc(address, size);
 }
 
+/* The vm_* forms: the same calls with the task's pointer-sized types. */
 MACH_EXPORT kern_return_t
 vm_allocate(vm_map_t target_task, vm_address_t *address, vm_size_t size, int flags)
 {
-	uint64_t addr;
+	mach_vm_address_t addr = address ? *address : 0;
 	kern_return_t kr;
 
-	kr = check_self(target_task);
-	if (kr != KERN_SUCCESS)
-		return kr;
-	if (address == NULL)
-		return KERN_INVALID_ADDRESS;
-	addr = *address;
-	kr = vm_alloc(&addr, size, flags);
+	kr = mach_vm_allocate(target_task, address ? &addr : NULL, size, flags);
 	if (kr == KERN_SUCCESS)
 		*address = (vm_address_t)addr;
 	return kr;
@@ -182,12 +177,7 @@ vm_allocate(vm_map_t target_task, vm_address_t *address, vm_size_t size, int fla
 MACH_EXPORT kern_return_t
 vm_deallocate(vm_map_t target_task, vm_address_t address, vm_size_t size)
 {
-	kern_return_t kr;
-
-	kr = check_self(target_task);
-	if (kr != KERN_SUCCESS)
-		return kr;
-	return vm_dealloc(address, size);
+	return mach_vm_deallocate(target_task, address, size);
 }
 
 /* Internal page allocations: no task check, no device needed. */
