@@ -136,6 +136,8 @@ static bool code_documented(long long r)
 		return true;
 	if (r == -EFAULT || r == -EINVAL || r == -ENOTTY || r == -EBADFD)
 		return true;
+	if (r <= MIG_TYPE_ERROR && r >= MIG_TRAILER_ERROR)	/* MIG's own codes */
+		return true;
 	for (i = 0; i < sizeof(msg_codes) / sizeof(msg_codes[0]); i++)
 		if (r == msg_codes[i])
 			return true;

@@ -660,10 +660,21 @@ static void allocate_full(void)
 	expect_kr(KERN_INVALID_VALUE, mach_port_allocate_full(task, MACH_PORT_RIGHT_RECEIVE,
 							      MACH_PORT_NULL, &qos, &p),
 		  "chosen name MACH_PORT_DEAD");
+	/*
+	 * macOS sends the prototype as a copied send right in a MIG request:
+	 * a name without one fails the send, and the kernel refuses any
+	 * prototype that arrives.
+	 */
 	p = CHOSEN + 0x100;
+	expect_kr(MACH_SEND_INVALID_RIGHT, mach_port_allocate_full(task, MACH_PORT_RIGHT_RECEIVE,
+								   q, &qos, &p),
+		  "a prototype name without a send right");
+	expect_kr(KERN_SUCCESS, mach_port_insert_right(task, q, q, MACH_MSG_TYPE_MAKE_SEND),
+		  "send right for the prototype");
 	expect_kr(KERN_INVALID_VALUE, mach_port_allocate_full(task, MACH_PORT_RIGHT_RECEIVE,
 							      q, &qos, &p),
 		  "a prototype port is refused");
+	expect_kr(KERN_SUCCESS, mach_port_deallocate(task, q), "drop the send right");
 
 	memset(&qos, 0, sizeof(qos));
 	p = CHOSEN;	/* ignored without qos.name */

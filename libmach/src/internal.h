@@ -36,6 +36,9 @@ extern void (*_mach_fork_child_hook)(void);
 
 /* Forget the calling thread's cached MIG reply port (after fork). */
 void _mach_reply_port_forget(void);
+kern_return_t _mach_task_check(mach_port_t task);
+mach_msg_return_t _mach_port_copyin_probe(mach_port_name_t name,
+					  mach_msg_type_name_t disposition);
 
 /* Page-granular anonymous memory used for arrays handed to the caller. */
 void *_mach_pages_alloc(size_t size);

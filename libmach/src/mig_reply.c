@@ -23,17 +23,21 @@ MACH_EXPORT mach_port_t mig_get_reply_port(void)
 
 /*
  * A stub calls this when an RPC failed in a way that may leave a stray
- * reply queued or owed; drop the port so the next RPC starts clean.
+ * reply queued or owed; drop the port so the next RPC starts clean.  As
+ * on macOS, a name the caller passed that is not the cached port loses a
+ * reference too, and with no cached port nothing happens.
  */
 MACH_EXPORT void mig_dealloc_reply_port(mach_port_t migport)
 {
 	mach_port_t port = reply_port;
 
-	(void)migport;
+	if (port == MACH_PORT_NULL)
+		return;
 	reply_port = MACH_PORT_NULL;
-	if (MACH_PORT_VALID(port))
-		(void)mach_port_mod_refs(mach_task_self(), port,
-					 MACH_PORT_RIGHT_RECEIVE, -1);
+	(void)mach_port_mod_refs(mach_task_self(), port,
+				 MACH_PORT_RIGHT_RECEIVE, -1);
+	if (migport != port)
+		(void)mach_port_deallocate(mach_task_self(), migport);
 }
 
 /* The RPC finished cleanly; the port stays cached for the next one. */

@@ -12,8 +12,9 @@
  *  - replies to a send-once right cannot block; replies to a send right
  *    get a zero send timeout so a client that stops receiving cannot
  *    wedge the server;
- *  - a reply that cannot be delivered (dead client, full queue) is
- *    destroyed and the server goes on.
+ *  - a reply that cannot be delivered (dead client, full queue, an
+ *    interrupted send) is destroyed, with the reply right it carried,
+ *    and the server goes on.
  * The looping form sends a reply and waits for the next request in one
  * mach_msg, receiving into the request buffer while sending from the reply
  * buffer.  With MACH_RCV_LARGE, a request that does not fit stays queued
@@ -146,13 +147,31 @@ static mach_msg_option_t reply_send_options(const struct server *s)
 	return opt;
 }
 
-/* The client is gone or not listening: drop what the reply carries. */
+/*
+ * The client is gone, not listening, or the send was interrupted: the
+ * kernel gave the whole reply back, so release every right it names --
+ * the reply right too (a dead name after the client died, or the send
+ * right a timed-out send returned), and a moved local right, which
+ * mach_msg_destroy leaves alone -- as macOS's server loops do.
+ */
 static int reply_undeliverable(struct server *s, mach_msg_return_t mr)
 {
-	if (mr != MACH_SEND_INVALID_DEST && mr != MACH_SEND_TIMED_OUT)
+	mach_msg_header_t *h = &s->rep->Head;
+
+	if (mr != MACH_SEND_INVALID_DEST && mr != MACH_SEND_TIMED_OUT &&
+	    mr != MACH_SEND_INTERRUPTED)
 		return 0;
-	if (s->rep->Head.msgh_bits & MACH_MSGH_BITS_COMPLEX)
-		mach_msg_destroy(&s->rep->Head);
+	if (MACH_PORT_VALID(h->msgh_local_port)) {
+		switch (MACH_MSGH_BITS_LOCAL(h->msgh_bits)) {
+		case MACH_MSG_TYPE_MOVE_SEND:
+		case MACH_MSG_TYPE_MOVE_SEND_ONCE:
+			(void)mach_port_deallocate(mach_task_self(),
+						   h->msgh_local_port);
+			h->msgh_local_port = MACH_PORT_NULL;
+			break;
+		}
+	}
+	mach_msg_destroy(h);
 	return 1;
 }
 

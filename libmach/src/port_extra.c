@@ -158,6 +158,18 @@ mach_port_allocate_full(ipc_space_t task, mach_port_right_t right,
 {
 	if (qos == NULL || name == NULL)
 		return KERN_INVALID_ADDRESS;
+	if (proto != MACH_PORT_NULL) {
+		/*
+		 * macOS sends proto as a copied send right in a MIG request:
+		 * a name that holds none fails the send; the kernel refuses
+		 * any that arrives with KERN_INVALID_VALUE.
+		 */
+		kern_return_t kr = _mach_task_check(task);
+
+		if (kr == KERN_SUCCESS)
+			kr = _mach_port_copyin_probe(proto, MACH_MSG_TYPE_COPY_SEND);
+		return kr == MACH_MSG_SUCCESS ? KERN_INVALID_VALUE : kr;
+	}
 	return alloc_full(task, right, proto, qos, name);
 }
 
