@@ -100,6 +100,12 @@ static void mach_ool_budget_give(unsigned long n)
 	atomic_long_sub(n, &mach_ool_cached_total);
 }
 
+/* Pages in all caches now (debugfs mach/stats "ool_pages_cached"). */
+long mach_ool_cached_pages(void)
+{
+	return atomic_long_read(&mach_ool_cached_total);
+}
+
 /*
  * Pages a sending space's regions gave back, for its next snapshots.  The
  * space holds one reference and every region made from it another, so a
@@ -223,7 +229,6 @@ void mach_ool_cache_close(struct mach_ool_cache *c)
 	c->cap = 0;
 	spin_unlock(&c->lock);
 	mach_ool_budget_give(nr);
-	mach_stat_add(MACH_STAT_OOL_CACHED, -(long)nr);
 	for (i = 0; i < nr; i++)
 		put_page(stack[i]);
 	kvfree(stack);
@@ -247,7 +252,6 @@ static unsigned long mach_ool_cache_take(struct mach_ool_cache *c,
 		pages[got++] = c->stack[--c->nr];
 	spin_unlock(&c->lock);
 	mach_ool_budget_give(got);
-	mach_stat_add(MACH_STAT_OOL_CACHED, -(long)got);
 	mach_stat_add(MACH_STAT_OOL_RECYCLED, got);
 	return got;
 }
@@ -292,7 +296,6 @@ static void mach_ool_pages_free(struct mach_ool_pages *p)
 		for (kept = room; kept; kept--)
 			c->stack[c->nr++] = p->pages[kept - 1];
 		spin_unlock(&c->lock);
-		mach_stat_add(MACH_STAT_OOL_CACHED, room);
 		for (i = room; i < mine; i++)
 			put_page(p->pages[i]);
 	}

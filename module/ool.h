@@ -27,6 +27,7 @@ extern unsigned int mach_max_ool;
 extern unsigned int mach_ool_cache_pages;
 /* Most pages all spaces' caches keep together (ool_cache_max_pages). */
 extern unsigned long mach_ool_cache_max;
+long mach_ool_cached_pages(void);
 
 int mach_ool_init(void);
 void mach_ool_exit(void);

@@ -7,6 +7,7 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include "mach_types.h"
+#include "ool.h"
 #include "stats.h"
 
 DEFINE_PER_CPU(struct mach_stats_cpu, mach_stats);
@@ -60,6 +61,8 @@ void mach_stats_read(struct mach_stats_sum *sum)
 		for (i = 0; i < MACH_STAT_FAIL_SLOTS; i++)
 			sum->fail[i] += READ_ONCE(c->fail[i]);
 	}
+	/* an exact count ool.c keeps anyway, for its bound */
+	sum->v[MACH_STAT_OOL_CACHED] = mach_ool_cached_pages();
 }
 
 static int mach_stats_show(struct seq_file *m, void *unused)

@@ -25,7 +25,7 @@ enum mach_stat {
 	MACH_STAT_NOTIFICATIONS,
 	MACH_STAT_NR_NETLINK,	/* those above are in netlink's stats too */
 	/* debugfs only */
-	MACH_STAT_OOL_CACHED = MACH_STAT_NR_NETLINK,	/* pages in OOL caches */
+	MACH_STAT_OOL_CACHED = MACH_STAT_NR_NETLINK,	/* read from ool.c */
 	MACH_STAT_OOL_RECYCLED,	/* OOL pages taken from a cache */
 	MACH_STAT_NR
 };
