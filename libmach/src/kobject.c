@@ -625,15 +625,26 @@ static void tv_from_timeval(time_value_t *t, const struct timeval *tv)
 	t->microseconds = (integer_t)tv->tv_usec;
 }
 
-static void tv_from_ticks(time_value_t *t, unsigned long long ticks)
+/* Clock ticks of /proc's stat files, in nanoseconds. */
+static uint64_t ticks_ns(unsigned long long ticks)
 {
 	long hz = sysconf(_SC_CLK_TCK);
 
 	if (hz <= 0)
 		hz = 100;
-	t->seconds = (integer_t)(ticks / (unsigned long long)hz);
-	t->microseconds = (integer_t)((ticks % (unsigned long long)hz) * 1000000ull /
-				      (unsigned long long)hz);
+	return ticks / (unsigned long long)hz * 1000000000ull +
+	       ticks % (unsigned long long)hz * 1000000000ull / (unsigned long long)hz;
+}
+
+static void tv_from_ns(time_value_t *t, uint64_t ns)
+{
+	t->seconds = (integer_t)(ns / 1000000000ull);
+	t->microseconds = (integer_t)(ns % 1000000000ull / 1000ull);
+}
+
+static void tv_from_ticks(time_value_t *t, unsigned long long ticks)
+{
+	tv_from_ns(t, ticks_ns(ticks));
 }
 
 static int read_usage(int pid, struct proc_usage *u)
@@ -849,16 +860,6 @@ struct thread_usage {
 	int nice;
 };
 
-static uint64_t ticks_ns(unsigned long long ticks)
-{
-	long hz = sysconf(_SC_CLK_TCK);
-
-	if (hz <= 0)
-		hz = 100;
-	return ticks / (unsigned long long)hz * 1000000000ull +
-	       ticks % (unsigned long long)hz * 1000000000ull / (unsigned long long)hz;
-}
-
 /* /proc/self/task/TID/stat: state, times, nice and start time. */
 static int read_thread_usage(pid_t tid, struct thread_usage *u)
 {
@@ -925,12 +926,6 @@ static int read_thread_usage(pid_t tid, struct thread_usage *u)
 		u->run_state = TH_STATE_RUNNING;
 	}
 	return 0;
-}
-
-static void tv_from_ns(time_value_t *t, uint64_t ns)
-{
-	t->seconds = (integer_t)(ns / 1000000000ull);
-	t->microseconds = (integer_t)(ns % 1000000000ull / 1000ull);
 }
 
 static policy_t thread_policy_of(pid_t tid)
