@@ -60,7 +60,7 @@ tools: libmach mig
 
 # mig, the MIG compiler (host tool; looks for .defs in $(PREFIX)/include)
 mig:
-	$(MAKE) -C tools/mig PREFIX='$(PREFIX)'
+	$(MAKE) -C tools/mig PREFIX='$(PREFIX)' INCLUDEDIR='$(INCLUDEDIR)'
 
 # KERNELS="debug-6.1 stock-6.1" picks part of the matrix; EXTRA_TESTS=DIR adds
 # programs written as ordinary macOS Mach code (see testing/README.md).

@@ -16,10 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 static int mig_failures;
+
+/* Where a test is (its output shows what ran before a hang). */
+#define STEP(name) printf("# %s\n", name)
 
 #define CHECK(c, ...) do {						\
 	if (!(c)) {							\
@@ -46,9 +50,11 @@ static inline pid_t mig_spawn_server(const char *name)
 	if (n <= 0)
 		return -1;
 	self[n] = '\0';
-	fflush(stdout);
+	setvbuf(stdout, NULL, _IONBF, 0);	/* a hung test still shows how far it got */
 	pid = fork();
 	if (pid == 0) {
+		/* a client that crashes must not leave its server behind */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		execl(self, self, "--server", name, (char *)NULL);
 		printf("FAIL: exec %s: %s\n", self, strerror(errno));
 		_exit(2);

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* MIG runtime support: the NDR tag, bounded string copies, OOL memory. */
+#include <stdlib.h>
+
 #include "internal.h"
 
 /* Little-endian integers, ASCII, IEEE floats: x86_64 and arm64 alike. */
@@ -59,6 +61,17 @@ MACH_EXPORT void mig_allocate(vm_address_t *addr, vm_size_t size)
 MACH_EXPORT void mig_deallocate(vm_address_t addr, vm_size_t size)
 {
 	(void)vm_deallocate(mach_task_self(), addr, size);
+}
+
+MACH_EXPORT void *mig_user_allocate(vm_size_t size)
+{
+	return malloc(size ? size : 1);
+}
+
+MACH_EXPORT void mig_user_deallocate(char *data, vm_size_t size)
+{
+	(void)size;
+	free(data);
 }
 
 MACH_EXPORT void mig_reply_setup(mach_msg_header_t *request, mach_msg_header_t *reply)

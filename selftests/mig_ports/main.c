@@ -417,12 +417,19 @@ int main(int argc, char **argv)
 	srv = mig_look_up(name);
 	CHECK(srv != MACH_PORT_NULL, "bootstrap_look_up %s", name);
 	if (srv != MACH_PORT_NULL) {
+		STEP("dispositions");
 		test_dispositions(srv);
+		STEP("get_rights");
 		test_get_rights(srv);
+		STEP("poly");
 		test_poly(srv);
+		STEP("arrays");
 		test_arrays(srv);
+		STEP("reply_ports");
 		test_reply_ports(srv);
+		STEP("trailer");
 		test_trailer(srv, pid);
+		STEP("timeouts");
 		test_timeouts(srv);
 	}
 	mig_stop_server(pid);

@@ -445,13 +445,13 @@ static void test_translated(mach_port_t srv)
 
 	CHECK_KR(KERN_SUCCESS, cli_translated(srv, 41, &k, &c), "translated");
 	CHECK(k == 42, "outtran: %d", k);
-	/* first call: one handle_in (of h) so far, nothing dropped yet */
-	CHECK(c == 5 + 1, "counter %u", c);
+	/* first call: handle_in for h (the stub) and for k (the routine), nothing dropped yet */
+	CHECK(c == 5 + 2, "counter %u", c);
 	c = 0;
 	CHECK_KR(KERN_SUCCESS, cli_translated(srv, 7, &k, &c), "translated again");
 	CHECK(k == 8, "outtran: %d", k);
-	/* second: h of call 1 and h of call 2 came in (plus k of call 1); h of call 1 dropped */
-	CHECK(c == 1 * 1000 + 3, "counter %u", c);
+	/* second: h and k of call 1, h and k of call 2 came in; h of call 1 was dropped */
+	CHECK(c == 1 * 1000 + 4, "counter %u", c);
 }
 
 static void test_simple(mach_port_t srv)
@@ -499,14 +499,23 @@ int main(int argc, char **argv)
 	srv = mig_look_up(name);
 	CHECK(srv != MACH_PORT_NULL, "bootstrap_look_up %s", name);
 	if (srv != MACH_PORT_NULL) {
+		STEP("scalars");
 		test_scalars(srv);
+		STEP("arrays");
 		test_arrays(srv);
+		STEP("strings");
 		test_strings(srv);
+		STEP("var_arrays");
 		test_var_arrays(srv);
+		STEP("counts");
 		test_counts(srv);
+		STEP("unbounded");
 		test_unbounded(srv);
+		STEP("ool");
 		test_ool(srv);
+		STEP("translated");
 		test_translated(srv);
+		STEP("simple");
 		test_simple(srv);
 	}
 	mig_stop_server(pid);

@@ -48,7 +48,7 @@ int mig_parse(FILE *in, const char *name)
 	if (error_count)
 		return -1;
 	if (!S.subsystem) {
-		error_at(name, cur_line, "no subsystem declaration");
+		error_at(name, 1, "no subsystem declaration");
 		return -1;
 	}
 	if (!S.server_demux)
@@ -104,6 +104,10 @@ static void write_one(const char *name, void (*fn)(FILE *))
 
 	if (!name)
 		return;
+	if (opts.sink) {
+		fn(opts.sink);
+		return;
+	}
 	f = out_open(name);
 	fn(f);
 	out_close(f, name);

@@ -12,6 +12,7 @@ struct options {
 	const char *user_prefix;	/* -i: one user file per routine */
 	long max_on_stack;
 	bool split, vouchers, use_rpc, symtab;
+	FILE *sink;		/* the fuzz target: every file goes here */
 };
 extern struct options opts;
 

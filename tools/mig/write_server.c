@@ -786,10 +786,24 @@ static void write_routine(FILE *f, const struct routine *rt)
 	w_appl_macro(f, "Rcv", "Before", rt);
 
 	fprintf(f, "\n#if\tdefined(__MIG_check__Request__%s_t__defined)\n", rt->name);
-	fprintf(f, "\tcheck_result = __MIG_check__Request__%s_t((__Request *)In0P", rt->name);
-	for (i = 1; i <= rt->max_request_pos; i++)
-		fprintf(f, ", (__Request **)&In%uP", i);
-	fprintf(f, ");\n\tif (check_result != MACH_MSG_SUCCESS)\n"
+	if (rt->max_request_pos == 0) {
+		fprintf(f, "\tcheck_result = __MIG_check__Request__%s_t((__Request *)In0P);\n",
+			rt->name);
+	} else {
+		/* pointers of the check's own type: no type-punned store (strict aliasing) */
+		fprintf(f, "\t{\n");
+		for (i = 1; i <= rt->max_request_pos; i++)
+			fprintf(f, "\t\t__Request *In%uPc = NULL;\n", i);
+		fprintf(f, "\n\t\tcheck_result = __MIG_check__Request__%s_t((__Request *)In0P",
+			rt->name);
+		for (i = 1; i <= rt->max_request_pos; i++)
+			fprintf(f, ", &In%uPc", i);
+		fprintf(f, ");\n");
+		for (i = 1; i <= rt->max_request_pos; i++)
+			fprintf(f, "\t\tIn%uP = (Request *)In%uPc;\n", i, i);
+		fprintf(f, "\t}\n");
+	}
+	fprintf(f, "\tif (check_result != MACH_MSG_SUCCESS)\n"
 		   "\t\t{ MIG_RETURN_ERROR(OutP, check_result); }\n");
 	fprintf(f, "#endif\t/* defined(__MIG_check__Request__%s_t__defined) */\n\n", rt->name);
 	if (rt->server_impl) {

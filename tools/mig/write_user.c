@@ -904,11 +904,28 @@ static void write_routine(FILE *f, const struct routine *rt)
 		msg_send_receive(f, rt);
 	}
 	fprintf(f, "\n#if\tdefined(__MIG_check__Reply__%s_t__defined)\n", rt->name);
-	fprintf(f, "\tcheck_result = __MIG_check__Reply__%s_t((__Reply__%s_t *)Out0P", rt->name,
-		rt->name);
-	for (i = 1; i <= rt->max_reply_pos; i++)
-		fprintf(f, ", (__Reply__%s_t **)&Out%uP", rt->name, i);
-	fprintf(f, ");\n\tif (check_result != MACH_MSG_SUCCESS) {\n");
+	if (rt->max_reply_pos == 0) {
+		fprintf(f, "\tcheck_result = __MIG_check__Reply__%s_t((__Reply__%s_t *)Out0P);\n",
+			rt->name, rt->name);
+	} else {
+		/*
+		 * The check finds the later fields' positions; it gets pointers of
+		 * its own type (writing a Reply * through a __Reply__X_t ** would
+		 * break strict aliasing, and gcc -O2 would read the old value).
+		 */
+		fprintf(f, "\t{\n");
+		for (i = 1; i <= rt->max_reply_pos; i++)
+			fprintf(f, "\t\t__Reply__%s_t *Out%uPc = NULL;\n", rt->name, i);
+		fprintf(f, "\n\t\tcheck_result = __MIG_check__Reply__%s_t((__Reply__%s_t *)Out0P",
+			rt->name, rt->name);
+		for (i = 1; i <= rt->max_reply_pos; i++)
+			fprintf(f, ", &Out%uPc", i);
+		fprintf(f, ");\n");
+		for (i = 1; i <= rt->max_reply_pos; i++)
+			fprintf(f, "\t\tOut%uP = (Reply *)Out%uPc;\n", i, i);
+		fprintf(f, "\t}\n");
+	}
+	fprintf(f, "\tif (check_result != MACH_MSG_SUCCESS) {\n");
 	if (S.kernel_user)
 		fprintf(f, "#if\t__MigKernelSpecificCode\n\t\tmach_msg_destroy_from_kernel(&Out0P->Head);\n"
 			   "#endif\t/* __MigKernelSpecificCode */\n");
