@@ -211,11 +211,17 @@ static void serve_port(const union raw *m, enum reply_kind kind)
 		raw_reply(m, &r, sizeof(mig_reply_error_t), 5701, false);
 		return;
 	}
+	if (kind == R_BAD_SIZE) {
+		/* complex, of the right size, but without its descriptor */
+		AT(&r, 24, mach_msg_size_t) = 0;
+		raw_reply(m, &r, 40, 5701, true);
+		return;
+	}
 	AT(&r, 24, mach_msg_size_t) = 1;
 	AT(&r, 28, mach_port_t) = AT(m, 28, mach_port_t);	/* the send right goes back */
 	r.bytes[38] = MACH_MSG_TYPE_MOVE_SEND;
 	r.bytes[39] = MACH_MSG_PORT_DESCRIPTOR;
-	raw_reply(m, &r, kind == R_BAD_SIZE ? 44 : 40, 5701, true);
+	raw_reply(m, &r, 40, 5701, true);
 }
 
 static void serve_ool(const union raw *m, enum reply_kind kind)
@@ -249,7 +255,7 @@ static void serve_var(const union raw *m, enum reply_kind kind, int nth)
 {
 	union raw r;
 
-	if (nth == 0) {
+	if (nth != 1) {
 		/* "hi" (3 with its NUL, rounded to 4), then 2 shorts (4), then t */
 		check_request_header(m, 5603, 56, false);
 		CHECK(AT(m, 32, uint32_t) == 0, "r_var: offset %u", AT(m, 32, uint32_t));
@@ -270,7 +276,8 @@ static void serve_var(const union raw *m, enum reply_kind kind, int nth)
 	memset(&r, 0, sizeof(r));
 	memcpy(r.bytes + 24, &NDR_record, 8);
 	AT(&r, 36, int) = 1234;
-	raw_reply(m, &r, kind == R_BAD_SIZE ? 44 : 40, 5703, false);
+	/* too short: the size of an error reply, but saying success */
+	raw_reply(m, &r, kind == R_BAD_SIZE ? 36 : 40, 5703, false);
 }
 
 static void *receiver(void *unused)
@@ -347,7 +354,7 @@ static void test_user(void)
 
 	CHECK_KR(KERN_SUCCESS, r_port(send, wire_port, &q), "r_port");
 	CHECK(q == wire_port, "q %#x", q);
-	CHECK_KR(MIG_TYPE_ERROR, r_port(send, wire_port, &q), "r_port long reply");
+	CHECK_KR(MIG_TYPE_ERROR, r_port(send, wire_port, &q), "r_port reply without its descriptor");
 	CHECK_KR(KERN_INVALID_NAME, r_port(send, wire_port, &q), "r_port error reply");
 
 	vm_allocate(mach_task_self(), &d, 5000, VM_FLAGS_ANYWHERE);
@@ -364,7 +371,7 @@ static void test_user(void)
 	memset(longs, 'x', sizeof(longs) - 1);
 	longs[sizeof(longs) - 1] = '\0';
 	CHECK_KR(KERN_SUCCESS, r_var(send, longs, a, 5, -99, &n), "r_var, largest");
-	CHECK_KR(MIG_TYPE_ERROR, r_var(send, "hi", a, 2, 99, &n), "r_var long reply");
+	CHECK_KR(MIG_TYPE_ERROR, r_var(send, "hi", a, 2, 99, &n), "r_var short reply");
 	CHECK_KR(KERN_SUCCESS, r_one(send, 31337), "r_one");
 	pthread_join(th, NULL);
 	vm_deallocate(mach_task_self(), d, 5000);
