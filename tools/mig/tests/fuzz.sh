@@ -26,6 +26,7 @@ while IFS= read -r d; do
 		>"$out/seed/$(basename "$d").$n" 2>/dev/null || cp "$d" "$out/seed/$(basename "$d").$n"
 	n=$((n + 1))
 done < <(find "$top/libmach/include" "$top/selftests" "$here/bad" -name '*.defs' | sort)
+cp "$here"/fuzz-regressions/* "$out/seed/" 2>/dev/null || true
 cd "$out"
 # every seed once (they must all run clean), then fuzz
 ./fuzz_parser -close_fd_mask=3 -detect_leaks=0 seed/* >run-seeds.log 2>&1 ||
