@@ -280,15 +280,29 @@ static int mach_mem_parent(struct mach_space *space, u32 name,
 	return kr;
 }
 
-/* NAMED_REUSE: the parent itself, when it names exactly this region. */
+/*
+ * NAMED_REUSE: the parent itself, when it names exactly this memory.  Two
+ * pins of one region are two objects of the same pages, so pages are
+ * compared, as XNU compares the VM object behind them.
+ */
 static bool mach_mem_reuse(struct mach_mem_request *r,
 			   struct mach_mem_entry *made)
 {
 	struct mach_mem_entry *p = &r->parent;
+	unsigned long i, n = made->size >> PAGE_SHIFT;
 
-	return r->has_parent && !p->is_copy && p->obj == made->obj &&
-	       p->first == made->first && p->size == made->size &&
-	       p->data_offset == made->data_offset;
+	if (!r->has_parent || p->is_copy || p->size != made->size ||
+	    p->data_offset != made->data_offset)
+		return false;
+	if (p->obj == made->obj)
+		return p->first == made->first;
+	if (!p->obj->pinned_mm || p->obj->pinned_mm != made->obj->pinned_mm)
+		return false;
+	for (i = 0; i < n; i++)
+		if (mach_mem_object_page(p->obj, p->first + i, false) !=
+		    mach_mem_object_page(made->obj, made->first + i, false))
+			return false;
+	return true;
 }
 
 static int mach_mem_entry_make(struct mach_mem_request *r,
