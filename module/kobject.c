@@ -3,10 +3,10 @@
  * Kernel-object ports: the messages they receive, and the end of those
  * that belong to their send rights.
  *
- * Messages sent to a kernel-object port (a task port, a fileport, a
- * memory entry):
- * XNU hands such a message to the MIG server of the object.  The routines
- * libmach needs are ioctls here, so this server knows no message id, and it
+ * A message sent to a kernel-object port (a task port, a fileport, a
+ * memory entry): XNU hands it to the MIG server of the object.  The
+ * routines libmach needs are ioctls here, so this server knows no message
+ * id, and it
  * answers as XNU's answers an id it does not know: the send succeeds, the
  * request is consumed (its rights destroyed) and, if it named a reply
  * port, a mig_reply_error_t goes back on it with msgh_id the request's id
@@ -61,6 +61,6 @@ void mach_kobject_no_senders(struct mach_port *port)
 		return;
 	if (type == MACH_KOBJ_FILE)
 		fput(object);
-	else
+	else if (type == MACH_KOBJ_MEMORY_ENTRY)
 		mach_mem_entry_free(object);
 }

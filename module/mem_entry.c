@@ -381,21 +381,22 @@ long mach_mem_entry_ioctl(struct mach_space *caller, void __user *uarg)
 	r.self = task == caller;
 	mach_space_put(task);
 
+	/* the parent is a MIG argument: copied in before the routine runs */
+	kr = mach_mem_parent(caller, a.parent, &r);
+	if (kr != KERN_SUCCESS)
+		return kr;
 	/* unknown flags fail; unknown protection bits are dropped (XNU) */
 	r.perm = a.permission & MAP_MEM_FLAGS_MASK;
-	if (r.perm & ~MAP_MEM_FLAGS_USER)
-		return KERN_INVALID_VALUE;
 	r.prot = a.permission & VM_PROT_ALL;
 	r.access = a.permission >> 24;
 	r.mask = a.permission & VM_PROT_IS_MASK;
 	r.data_addr = r.perm & (MAP_MEM_USE_DATA_ADDR | MAP_MEM_4K_DATA_ADDR);
 	r.offset = a.offset;
 	r.size = a.size;
-	kr = mach_mem_parent(caller, a.parent, &r);
-	if (kr != KERN_SUCCESS)
-		return kr;
-
-	kr = mach_mem_entry_make(&r, &entry);
+	if (r.perm & ~MAP_MEM_FLAGS_USER)
+		kr = KERN_INVALID_VALUE;
+	else
+		kr = mach_mem_entry_make(&r, &entry);
 	if (kr == KERN_SUCCESS && !entry && (r.perm & MAP_MEM_ONLY))
 		size = a.size;	/* XNU's MAP_MEM_ONLY leaves it as it was */
 	if (kr == KERN_SUCCESS && entry) {

@@ -167,7 +167,11 @@ struct mach_vm_window {
 	u32 cur, max;
 };
 
-/* The memory entry a send right names, copied; a kern_return_t. */
+/*
+ * The memory entry a send right names, copied into *out (a reference to
+ * its object), or *out->obj NULL for a send right to anything else.  A
+ * name that is no send right fails as MIG's copy-in of the argument would.
+ */
 static int mach_vm_map_entry(struct mach_space *space, u32 name,
 			     struct mach_mem_entry *out)
 {
@@ -176,18 +180,18 @@ static int mach_vm_map_entry(struct mach_space *space, u32 name,
 	struct mach_port *port;
 	int kr = MACH_SEND_INVALID_RIGHT;
 
+	out->obj = NULL;
 	mutex_lock(&space->lock);
 	e = space->active ? mach_entry_lookup(space, name) : NULL;
 	if (e && (e->type & MACH_PORT_TYPE_SEND)) {
 		port = e->object;
-		kr = KERN_INVALID_OBJECT;
+		kr = KERN_SUCCESS;
 		spin_lock(&port->lock);
 		if (port->active && port->kobj_type == MACH_KOBJ_MEMORY_ENTRY)
 			entry = mach_port_kobject(port);
 		if (entry) {
 			*out = *entry;
 			mach_mem_object_get(entry->obj);
-			kr = KERN_SUCCESS;
 		}
 		spin_unlock(&port->lock);
 	}
@@ -195,25 +199,34 @@ static int mach_vm_map_entry(struct mach_space *space, u32 name,
 	return kr;
 }
 
-/* XNU's argument checks, in its order; fills w on success. */
-static int mach_vm_map_check(struct mach_vm_map_args *a,
-			     struct mach_vm_window *w)
+/* XNU's checks of the arguments alone, in its order. */
+static int mach_vm_map_sanitize(struct mach_vm_map_args *a)
 {
-	struct mach_mem_entry *entry = &w->entry;
-	u32 cur = a->cur_prot, max = a->max_prot;
-	u64 end, data;
+	u32 known = VM_PROT_ALL | VM_PROT_IS_MASK;
+	u64 end;
 
-	if ((cur & ~(VM_PROT_ALL | VM_PROT_IS_MASK)) ||
-	    (max & ~(VM_PROT_ALL | VM_PROT_IS_MASK)))
+	if ((u32)a->vm_flags & ~VM_FLAGS_USER_MAP)
+		return KERN_INVALID_ARGUMENT;
+	if (((u32)a->cur_prot & ~known) || ((u32)a->max_prot & ~known))
 		return KERN_INVALID_ARGUMENT;
 	/* cur wider than max: XNU narrows it, for old callers */
-	cur &= max | VM_PROT_IS_MASK;
+	a->cur_prot &= a->max_prot | VM_PROT_IS_MASK;
 	if (a->inheritance > VM_INHERIT_LAST_VALID)
 		return KERN_INVALID_ARGUMENT;
 	if (!a->size || a->size > U64_MAX - (PAGE_SIZE - 1))
 		return KERN_INVALID_ARGUMENT;
 	if (check_add_overflow(a->offset, a->size, &end))
 		return KERN_INVALID_ARGUMENT;
+	return KERN_SUCCESS;
+}
+
+/* The window asked of the entry, checked against it; fills w. */
+static int mach_vm_map_check(struct mach_vm_map_args *a,
+			     struct mach_vm_window *w)
+{
+	struct mach_mem_entry *entry = &w->entry;
+	u32 cur = a->cur_prot, max = a->max_prot;
+	u64 data;
 
 	if (max & VM_PROT_IS_MASK)
 		max &= entry->prot;
@@ -223,7 +236,7 @@ static int mach_vm_map_check(struct mach_vm_map_args *a,
 	max &= VM_PROT_ALL;
 	if ((entry->prot & max) != max || (entry->prot & cur) != cur)
 		return KERN_INVALID_RIGHT;
-	if (end > entry->size)
+	if (a->offset + a->size > entry->size)
 		return KERN_INVALID_ARGUMENT;
 
 	data = a->offset;
@@ -357,16 +370,19 @@ long mach_vm_map_ioctl(struct mach_space *caller, void __user *uarg)
 	mach_space_put(task);
 	if (kr != KERN_SUCCESS)
 		return kr;
-	if ((u32)a.vm_flags & ~VM_FLAGS_USER_MAP)
-		return KERN_INVALID_ARGUMENT;
-
+	/* the object is a MIG argument: copied in before the routine runs */
 	kr = mach_vm_map_entry(caller, a.object, &w.entry);
 	if (kr != KERN_SUCCESS)
 		return kr;
-	kr = mach_vm_map_check(&a, &w);
+	kr = mach_vm_map_sanitize(&a);
+	if (kr == KERN_SUCCESS && !w.entry.obj)
+		kr = KERN_INVALID_OBJECT;
+	if (kr == KERN_SUCCESS)
+		kr = mach_vm_map_check(&a, &w);
 	if (kr == KERN_SUCCESS)
 		kr = mach_vm_map_window(&a, &w);
-	mach_mem_object_put(w.entry.obj);
+	if (w.entry.obj)
+		mach_mem_object_put(w.entry.obj);
 	if (kr == KERN_SUCCESS && put_user(a.address, &ua->address)) {
 		/* the caller cannot learn where: leave nothing mapped */
 		vm_munmap(a.address & PAGE_MASK, w.len);
