@@ -156,10 +156,13 @@ static void make_bad_input(void)
 		  mach_make_memory_entry_64(recv, &sz, 0, MAP_MEM_NAMED_CREATE | RW, &h,
 					    MACH_PORT_NULL), "no task port");
 
-	assert_kr(KERN_SUCCESS, mach_vm_allocate(mach_task_self(), &rw, 2 * PG,
-						 VM_FLAGS_ANYWHERE), "region");
 	assert_kr(KERN_SUCCESS, mach_vm_allocate(mach_task_self(), &ro, PG,
+						 VM_FLAGS_ANYWHERE), "read-only region");
+	/* three pages, the last given back: a hole right after the region */
+	assert_kr(KERN_SUCCESS, mach_vm_allocate(mach_task_self(), &rw, 3 * PG,
 						 VM_FLAGS_ANYWHERE), "region");
+	assert_kr(KERN_SUCCESS, mach_vm_deallocate(mach_task_self(), rw + 2 * PG, PG),
+		  "the hole");
 	assert_kr(KERN_SUCCESS, mach_vm_protect(mach_task_self(), ro, PG, FALSE,
 						VM_PROT_READ), "read-only");
 	expect_kr(KERN_INVALID_ARGUMENT, try_make(0, rw, RW, MACH_PORT_NULL),
