@@ -125,7 +125,7 @@ static const struct mech *const mechs[] = {
 	&mech_pipe, &mech_socket, &mech_futex, &mech_sysv, &mech_sysv1, &mech_pmq,
 	&mech_mach_rpc, &mech_mach_oneway, &mech_mach_ool, &mech_mach_ool_touch,
 	&mech_mach_pset, &mech_pipe_proc, &mech_binder, &mech_names, &mech_mem,
-	&mech_null_syscall, &mech_mach_null,
+	&mech_null_syscall, &mech_mach_null, &mech_mach_rpc_epoll, &mech_mach_shm,
 };
 #define NMECH	(sizeof(mechs) / sizeof(mechs[0]))
 
@@ -468,6 +468,11 @@ static void print_targets(const char *mode)
 	       true);
 	target_abs(mode, "kernel bytes per port (send right in another space)",
 		   find_row(mode, "mem-port", 0), 256);
+	target(mode, "mach-rpc-epoll 64 B / mach-rpc 64 B (server in epoll_wait)",
+	       find_row(mode, "mach-rpc-epoll", 64), find_row(mode, "mach-rpc", 64), 1.15,
+	       true);
+	compare(mode, "mach-shm 1 MiB / mach-ool 1 MiB (memory entry vs OOL)",
+		find_row(mode, "mach-shm", MIB), find_row(mode, "mach-ool", MIB));
 	/* No target: binder is the other kernel RPC on Linux, for reference. */
 	compare(mode, "mach-rpc 64 B / binder 64 B (round trip)",
 		find_row(mode, "mach-rpc", 64), find_row(mode, "binder", 64));

@@ -133,6 +133,9 @@ void mach_server(struct ctx *c);
 void mach_rpc_client(struct ctx *c, long iters);
 void mach_stop(struct ctx *c);
 
+/* mech_events.c */
+extern const struct mech mech_mach_rpc_epoll, mech_mach_shm;
+
 /* mech_binder.c */
 extern const struct mech mech_binder;
 const char *binder_path(void);

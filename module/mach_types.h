@@ -12,6 +12,7 @@
 /* kern_return_t */
 #define KERN_SUCCESS			0
 #define KERN_INVALID_ADDRESS		1
+#define KERN_PROTECTION_FAILURE		2
 #define KERN_NO_SPACE			3
 #define KERN_INVALID_ARGUMENT		4
 #define KERN_FAILURE			5
@@ -28,6 +29,8 @@
 #define KERN_UREFS_OVERFLOW		19
 #define KERN_INVALID_CAPABILITY		20
 #define KERN_RIGHT_EXISTS		21
+#define KERN_INVALID_OBJECT		29
+#define KERN_NOT_SUPPORTED		46
 
 /* mach_msg_return_t */
 #define MACH_MSG_SUCCESS		0x00000000
@@ -181,6 +184,38 @@ static inline bool MACH_PORT_VALID(u32 name)
 #define MACH_NOTIFY_NO_SENDERS		70
 #define MACH_NOTIFY_SEND_ONCE		71
 #define MACH_NOTIFY_DEAD_NAME		72
+
+/* virtual memory: protections, inheritance, vm_map flags */
+#define VM_PROT_READ			0x01
+#define VM_PROT_WRITE			0x02
+#define VM_PROT_EXECUTE			0x04
+#define VM_PROT_ALL			0x07
+#define VM_PROT_IS_MASK			0x40
+#define VM_INHERIT_LAST_VALID		2	/* VM_INHERIT_NONE */
+#define VM_FLAGS_ANYWHERE		0x00000001
+#define VM_FLAGS_OVERWRITE		0x00004000
+#define VM_FLAGS_RETURN_DATA_ADDR	0x00100000
+#define VM_FLAGS_RETURN_4K_DATA_ADDR	0x00800000
+/* what vm_map accepts from userspace (XNU's VM_FLAGS_USER_MAP) */
+#define VM_FLAGS_USER_MAP		0xFF97509FU
+
+/* mach_make_memory_entry permission flags (memory_object_types.h) */
+#define MAP_MEM_PROT_MASK		0x000000FF
+#define MAP_MEM_FLAGS_MASK		0x00FFFF00
+#define MAP_MEM_LEDGER_TAGGED		0x00002000
+#define MAP_MEM_PURGABLE_KERNEL_ONLY	0x00004000
+#define MAP_MEM_GRAB_SECLUDED		0x00008000
+#define MAP_MEM_ONLY			0x00010000
+#define MAP_MEM_NAMED_CREATE		0x00020000
+#define MAP_MEM_PURGABLE		0x00040000
+#define MAP_MEM_NAMED_REUSE		0x00080000
+#define MAP_MEM_USE_DATA_ADDR		0x00100000
+#define MAP_MEM_VM_COPY			0x00200000
+#define MAP_MEM_VM_SHARE		0x00400000
+#define MAP_MEM_4K_DATA_ADDR		0x00800000
+#define MAP_MEM_FLAGS_USER		0x00FFE000
+/* an anonymous object holds at most 2^32 - 1 pages (ANON_MAX_SIZE) */
+#define MACH_ANON_MAX_PAGES		0xFFFFFFFFULL
 
 /* the userspace message header, LP64 layout */
 struct mach_msg_header {

@@ -18,11 +18,14 @@
 #include <linux/uaccess.h>
 #include <linux/mach.h>
 #include "desc.h"
+#include "fileport.h"
 #include "kmsg.h"
+#include "mem_entry.h"
 #include "mqueue.h"
 #include "msg.h"
 #include "netlink.h"
 #include "port.h"
+#include "port_fd.h"
 #include "port_ops.h"
 #include "space.h"
 #include "stats.h"
@@ -86,7 +89,9 @@ static long mach_ioctl_version(struct mach_space *space, void __user *uarg)
 	struct mach_ioc_version v = {
 		.abi_version = MACH_ABI_VERSION,
 		.features = MACH_FEATURE_MSG | MACH_FEATURE_COMPLEX |
-			    MACH_FEATURE_PSET | MACH_FEATURE_NOTIFY,
+			    MACH_FEATURE_PSET | MACH_FEATURE_NOTIFY |
+			    MACH_FEATURE_PORT_FD | MACH_FEATURE_FILEPORT |
+			    MACH_FEATURE_MEMORY_ENTRY,
 		.max_inline = mach_max_inline,
 		.space_id = pid_vnr(space->pid),
 	};
@@ -121,6 +126,15 @@ static long mach_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return put_user(space->task_self, (__u32 __user *)uarg);
 	case MACH_IOC_MSG:
 		return mach_ioctl_msg(space, uarg);
+	case MACH_IOC_PORT_FD:
+		return mach_port_fd_ioctl(space, uarg);
+	case MACH_IOC_FILEPORT_MAKEPORT:
+	case MACH_IOC_FILEPORT_MAKEFD:
+		return mach_fileport_ioctl(space, cmd, uarg);
+	case MACH_IOC_MAKE_MEMORY_ENTRY:
+		return mach_mem_entry_ioctl(space, uarg);
+	case MACH_IOC_VM_MAP:
+		return mach_vm_map_ioctl(space, uarg);
 	default:
 		return mach_port_ioctl(space, cmd, uarg);
 	}
@@ -134,6 +148,12 @@ static const struct file_operations mach_fops = {
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
 };
+
+/* Is file an open /dev/mach (a space's file)? */
+bool mach_file_is_device(const struct file *file)
+{
+	return file->f_op == &mach_fops;
+}
 
 static struct miscdevice mach_misc = {
 	.minor = MISC_DYNAMIC_MINOR,

@@ -37,6 +37,7 @@
 #include <net/sock.h>
 #include <linux/mach_netlink.h>
 #include "mach_types.h"
+#include "mem_entry.h"
 #include "netlink.h"
 #include "notify.h"
 #include "port.h"
@@ -130,12 +131,37 @@ struct mach_nl_entry {
 	u32 name, type, urefs, notify;
 	u64 port_id;			/* 0: no port */
 	pid_t receiver_pid, task_pid;
+	u32 kobject;			/* MACH_NL_KOBJECT_*, or 0 */
+	u64 kobject_size;
 	bool receive;
 	u32 depth, qlimit, seqno, mscount, srights, sorights;
 	u32 members;
 	u32 nsets;
 	u32 sets[MACH_NL_MAX_SETS];
 };
+
+/* What kernel object the port stands for; port->lock held. */
+static void mach_nl_kobject(struct mach_port *port, struct mach_nl_entry *e,
+			    struct pid_namespace *ns)
+{
+	void *object = mach_port_kobject(port);
+
+	if (!object)
+		return;
+	switch (port->kobj_type) {
+	case MACH_KOBJ_TASK:
+		e->kobject = MACH_NL_KOBJECT_TASK;
+		e->task_pid = pid_nr_ns(((struct mach_space *)object)->pid, ns);
+		break;
+	case MACH_KOBJ_FILE:
+		e->kobject = MACH_NL_KOBJECT_FILEPORT;
+		break;
+	case MACH_KOBJ_MEMORY_ENTRY:
+		e->kobject = MACH_NL_KOBJECT_MEMORY_ENTRY;
+		e->kobject_size = ((struct mach_mem_entry *)object)->size;
+		break;
+	}
+}
 
 /*
  * A snapshot of one in-use name, as mach_port_type() would see it: a send
@@ -148,7 +174,6 @@ static void mach_nl_entry_read(struct mach_entry *entry,
 {
 	struct mach_pset_link *link;
 	struct mach_port *port;
-	struct mach_space *task;
 
 	memset(e, 0, offsetof(struct mach_nl_entry, sets));
 	e->name = entry->name;
@@ -177,11 +202,7 @@ static void mach_nl_entry_read(struct mach_entry *entry,
 	/* a space that holds a receive right or is a task port's is alive */
 	if (port->receiver)
 		e->receiver_pid = pid_nr_ns(port->receiver->pid, ns);
-	task = NULL;
-	if (port->kobj_type == MACH_KOBJ_TASK)
-		task = mach_port_kobject(port);
-	if (task)
-		e->task_pid = pid_nr_ns(task->pid, ns);
+	mach_nl_kobject(port, e, ns);
 	if (entry->type & MACH_PORT_TYPE_RECEIVE) {
 		e->receive = true;
 		e->depth = port->msgcount;
@@ -226,6 +247,12 @@ static int mach_nl_entry_put(struct sk_buff *skb, struct netlink_callback *cb,
 		goto cancel;
 	if (e->receiver_pid &&
 	    nla_put_u32(skb, MACH_NL_A_PORT_RECEIVER_PID, e->receiver_pid))
+		goto cancel;
+	if (e->kobject && nla_put_u32(skb, MACH_NL_A_PORT_KOBJECT, e->kobject))
+		goto cancel;
+	if (e->kobject_size &&
+	    nla_put_u64_64bit(skb, MACH_NL_A_PORT_KOBJECT_SIZE, e->kobject_size,
+			      MACH_NL_A_PAD))
 		goto cancel;
 	if (e->task_pid && nla_put_u32(skb, MACH_NL_A_PORT_TASK_PID, e->task_pid))
 		goto cancel;

@@ -8,6 +8,7 @@
 #include <linux/siphash.h>
 #include <linux/slab.h>
 #include "desc.h"
+#include "kobject.h"
 #include "kmsg.h"
 #include "mach_trace.h"
 #include "mach_types.h"
@@ -147,18 +148,24 @@ void mach_port_put(struct mach_port *port)
 void mach_port_drop_send(struct mach_port *port)
 {
 	struct mach_port *notify = NULL;
+	bool orphaned = false;
 	u32 mscount = 0;
 
 	spin_lock(&port->lock);
-	if (--port->srights == 0 && mach_port_nsrequest(port) &&
-	    port->active) {
-		notify = port->requests->nsrequest;
-		port->requests->nsrequest = NULL;
-		mscount = port->mscount;
+	if (--port->srights == 0 && port->active) {
+		if (mach_port_nsrequest(port)) {
+			notify = port->requests->nsrequest;
+			port->requests->nsrequest = NULL;
+			mscount = port->mscount;
+		} else {
+			orphaned = mach_kobject_owned_by_senders(port->kobj_type);
+		}
 	}
 	spin_unlock(&port->lock);
 	if (notify)
 		mach_notify_no_senders(notify, mscount);
+	if (orphaned)
+		mach_kobject_no_senders(port);
 }
 
 /* Drop a send right and the reference that came with it. */

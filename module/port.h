@@ -27,7 +27,20 @@ struct mach_pset;
 enum mach_kobject_type {
 	MACH_KOBJ_NONE = 0,
 	MACH_KOBJ_TASK,		/* kobject is the struct mach_space */
+	MACH_KOBJ_FILE,		/* a fileport: kobject is a struct file */
+	MACH_KOBJ_MEMORY_ENTRY,	/* kobject is a struct mach_mem_entry */
 };
+
+/*
+ * Fileports and memory entries belong to their send rights: the kernel
+ * holds the receive right, and the last send right gone destroys the port
+ * and releases the object (kobject.c).  A task port lives with its task.
+ */
+static inline bool mach_kobject_owned_by_senders(u8 kobj_type)
+{
+	return kobj_type == MACH_KOBJ_FILE ||
+	       kobj_type == MACH_KOBJ_MEMORY_ENTRY;
+}
 
 struct mach_port {
 	struct kref ref;
@@ -103,8 +116,9 @@ static inline void mach_port_deaths_init(struct mach_port_deaths *deaths)
 }
 
 /*
- * A kernel-object port (kobj_type != MACH_KOBJ_NONE): a task port.  Only
- * these carry an object pointer, so ordinary ports do not pay for it.
+ * A kernel-object port (kobj_type != MACH_KOBJ_NONE): a task port, a
+ * fileport or a memory entry.  Only these carry an object pointer, so
+ * ordinary ports do not pay for it.
  */
 struct mach_kobject_port {
 	struct mach_port port;

@@ -35,6 +35,11 @@ static void mach_pset_free(struct kref *ref)
 	mach_stat_dec(MACH_STAT_PSETS);
 }
 
+void mach_pset_get(struct mach_pset *pset)
+{
+	kref_get(&pset->ref);
+}
+
 void mach_pset_put(struct mach_pset *pset)
 {
 	kref_put(&pset->ref, mach_pset_free);

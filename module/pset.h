@@ -44,6 +44,7 @@ struct mach_pset_link {
 };
 
 struct mach_pset *mach_pset_alloc(void);
+void mach_pset_get(struct mach_pset *pset);
 void mach_pset_put(struct mach_pset *pset);
 void mach_pset_destroy(struct mach_pset *pset);
 

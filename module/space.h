@@ -33,6 +33,7 @@
 #include <linux/xarray.h>
 #include "mach_types.h"
 
+struct file;
 struct mach_dnreq;
 struct mach_kmsg;
 struct mach_ool_cache;
@@ -99,6 +100,8 @@ struct mach_space *mach_space_create(void);
 void mach_space_destroy(struct mach_space *space);
 void mach_space_get(struct mach_space *space);
 void mach_space_put(struct mach_space *space);
+/* Is file an open /dev/mach (main.c)? */
+bool mach_file_is_device(const struct file *file);
 
 /* Registry of live spaces by process, for parents and task_for_pid. */
 void mach_registry_add(struct mach_space *space);

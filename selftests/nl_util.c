@@ -206,3 +206,44 @@ int nl_request(struct nl_sock *nl, uint8_t cmd, bool dump, const uint32_t *pid,
 		return ret;
 	return nl_recv_all(nl, cb, arg, stop_after);
 }
+
+struct kobject_find {
+	uint32_t name, kind;
+	uint64_t size;
+	bool found;
+};
+
+static int kobject_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct kobject_find *f = arg;
+	struct nl_attrs t;
+
+	nl_parse(nlh, &t);
+	if (nl_u32(&t, MACH_NL_A_ENTRY_NAME, 0) != f->name)
+		return 0;
+	f->found = true;
+	f->kind = nl_u32(&t, MACH_NL_A_PORT_KOBJECT, 0);
+	f->size = nl_u64(t.a[MACH_NL_A_PORT_KOBJECT_SIZE], 0);
+	return 0;
+}
+
+int nl_entry_kobject(uint32_t pid, uint32_t name, uint32_t *kind,
+		     uint64_t *size)
+{
+	struct kobject_find f = { .name = name };
+	struct nl_sock nl;
+	int ret;
+
+	ret = nl_open(&nl);
+	if (ret)
+		return ret;
+	ret = nl_request(&nl, MACH_NL_CMD_GET_ENTRY, true, &pid, kobject_cb, &f, 0);
+	nl_close(&nl);
+	if (ret)
+		return ret;
+	if (!f.found)
+		return -ENOENT;
+	*kind = f.kind;
+	*size = f.size;
+	return 0;
+}

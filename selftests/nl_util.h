@@ -71,4 +71,12 @@ static inline int nl_type(const struct nlattr *a)
 	return a->nla_type & NLA_TYPE_MASK;
 }
 
+/*
+ * What kernel object the name 'name' of process pid stands for, as the
+ * GET_ENTRY dump reports it: *kind gets MACH_NL_KOBJECT_* (0 for none) and
+ * *size a memory entry's size.  0, or -errno (-ENOENT: no such name).
+ */
+int nl_entry_kobject(uint32_t pid, uint32_t name, uint32_t *kind,
+		     uint64_t *size);
+
 #endif /* NL_UTIL_H */

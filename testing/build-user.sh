@@ -13,7 +13,7 @@ set -euo pipefail
 # shellcheck source=testing/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-need_pkgs build-essential libmnl-dev
+need_pkgs build-essential libmnl-dev liburing-dev
 out=$MACH_BUILD/selftests
 log=$MACH_BUILD/user-build.log
 mkdir -p "$MACH_BUILD"

@@ -54,5 +54,9 @@ bool _mach_kobject_name(mach_port_t name);
 
 /* vm_ops.c: forget maximum protections lowered in [start, end). */
 void _mach_vm_max_forget(uint64_t start, uint64_t end);
+/* vm_ops.c: [start, end) may be given at most max (0 when out of memory). */
+int _mach_vm_max_record(uint64_t start, uint64_t end, vm_prot_t max);
+/* vm.c: KERN_SUCCESS for our own task, else what a vm call must answer. */
+kern_return_t _mach_vm_check_self(vm_map_t target);
 
 #endif /* LIBMACH_INTERNAL_H */

@@ -46,7 +46,7 @@ __attribute__((constructor)) static void vm_page_init(void)
 	VM_FLAGS_PERMANENT | VM_FLAGS_ALIAS_MASK)
 
 /* KERN_SUCCESS for our own task, else what the call must answer. */
-static kern_return_t check_self(vm_map_t target)
+kern_return_t _mach_vm_check_self(vm_map_t target)
 {
 	int pid;
 
@@ -138,7 +138,7 @@ mach_vm_allocate(vm_map_t target, mach_vm_address_t *address,
 	uint64_t addr;
 	kern_return_t kr;
 
-	kr = check_self(target);
+	kr = _mach_vm_check_self(target);
 	if (kr != KERN_SUCCESS)
 		return kr;
 	if (address == NULL)
@@ -155,7 +155,7 @@ mach_vm_deallocate(vm_map_t target, mach_vm_address_t address, mach_vm_size_t si
 {
 	kern_return_t kr;
 
-	kr = check_self(target);
+	kr = _mach_vm_check_self(target);
 	if (kr != KERN_SUCCESS)
 		return kr;
 	return vm_dealloc(address, size);

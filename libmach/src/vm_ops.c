@@ -522,6 +522,17 @@ static bool max_set(uint64_t start, uint64_t end, vm_prot_t max)
 	return true;
 }
 
+int _mach_vm_max_record(uint64_t start, uint64_t end, vm_prot_t max)
+{
+	bool ok;
+
+	pthread_once(&max_once, max_init);
+	pthread_mutex_lock(&max_lock);
+	ok = max_set(start, end, max);
+	pthread_mutex_unlock(&max_lock);
+	return ok;
+}
+
 /* VM_PROT_COPY: add write to the maximum of [start, end).  Lock held. */
 static bool max_add_write(uint64_t start, uint64_t end)
 {

@@ -35,12 +35,29 @@ struct entry {
 	uint32_t name, type, urefs, notify;
 	uint64_t port_id;		/* 0: no port */
 	uint32_t receiver_pid, task_pid;
+	uint32_t kobject;		/* MACH_NL_KOBJECT_*, or 0 */
+	uint64_t kobject_size;
 	bool receive;			/* the receive-right attributes are set */
 	uint32_t depth, qlimit, seqno, mscount, srights, sorights;
 	uint32_t members;
 	uint32_t nsets;
 	uint32_t *sets;
 };
+
+/* The kernel object a port stands for, as JSON names it. */
+static const char *kobject_name(uint32_t kind)
+{
+	switch (kind) {
+	case MACH_NL_KOBJECT_TASK:
+		return "task";
+	case MACH_NL_KOBJECT_FILEPORT:
+		return "fileport";
+	case MACH_NL_KOBJECT_MEMORY_ENTRY:
+		return "memory_entry";
+	default:
+		return "unknown";
+	}
+}
 
 struct proc {
 	uint32_t pid;
@@ -292,6 +309,8 @@ static int entry_cb(const struct nlmsghdr *nlh, void *data)
 	e->port_id = get_u64(t.a[MACH_NL_A_PORT_ID]);
 	e->receiver_pid = get_u32(&t, MACH_NL_A_PORT_RECEIVER_PID);
 	e->task_pid = get_u32(&t, MACH_NL_A_PORT_TASK_PID);
+	e->kobject = get_u32(&t, MACH_NL_A_PORT_KOBJECT);
+	e->kobject_size = get_u64(t.a[MACH_NL_A_PORT_KOBJECT_SIZE]);
 	e->receive = t.a[MACH_NL_A_PORT_QUEUE_DEPTH] != NULL;
 	e->depth = get_u32(&t, MACH_NL_A_PORT_QUEUE_DEPTH);
 	e->qlimit = get_u32(&t, MACH_NL_A_PORT_QUEUE_LIMIT);
@@ -607,6 +626,10 @@ static void print_entry_json(const struct proc *p, const struct entry *e,
 		printf(",\"receiver_pid\":%" PRIu32, e->receiver_pid);
 	if (e->task_pid)
 		printf(",\"task_pid\":%" PRIu32, e->task_pid);
+	if (e->kobject)
+		printf(",\"kobject\":\"%s\"", kobject_name(e->kobject));
+	if (e->kobject == MACH_NL_KOBJECT_MEMORY_ENTRY)
+		printf(",\"memory_entry_size\":%" PRIu64, e->kobject_size);
 	if (e->receive) {
 		printf(",\"queue_depth\":%" PRIu32 ",\"queue_limit\":%" PRIu32
 		       ",\"seqno\":%" PRIu32 ",\"mscount\":%" PRIu32
@@ -706,6 +729,11 @@ static void print_proc_text(const struct proc *p, bool sharing)
 		if (e->task_pid)
 			append(extra, sizeof(extra), &off, "task port of %" PRIu32 " ",
 			       e->task_pid);
+		if (e->kobject == MACH_NL_KOBJECT_FILEPORT)
+			append(extra, sizeof(extra), &off, "fileport ");
+		if (e->kobject == MACH_NL_KOBJECT_MEMORY_ENTRY)
+			append(extra, sizeof(extra), &off,
+			       "memory entry of %" PRIu64 " bytes ", e->kobject_size);
 		if (e->type & MACH_PORT_TYPE_PORT_SET)
 			append(extra, sizeof(extra), &off, "%" PRIu32 " members ",
 			       e->members);

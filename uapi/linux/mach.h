@@ -32,6 +32,9 @@
 #define MACH_FEATURE_COMPLEX	_BITUL(1)	/* port and OOL descriptors */
 #define MACH_FEATURE_PSET	_BITUL(2)	/* port sets */
 #define MACH_FEATURE_NOTIFY	_BITUL(3)	/* kernel notifications */
+#define MACH_FEATURE_PORT_FD	_BITUL(4)	/* MACH_IOC_PORT_FD */
+#define MACH_FEATURE_FILEPORT	_BITUL(5)	/* fileports */
+#define MACH_FEATURE_MEMORY_ENTRY _BITUL(6)	/* memory entries, vm_map */
 
 struct mach_ioc_version {
 	__u32 abi_version;	/* out: MACH_ABI_VERSION */
@@ -318,5 +321,85 @@ struct mach_fork_args {
 #define MACH_IOC_PORT_SWAP_GUARD    _IOW(MACH_IOC_MAGIC, 0x46, struct mach_port_guard_args)
 #define MACH_IOC_PORT_ALLOCATE_FULL _IOWR(MACH_IOC_MAGIC, 0x47, struct mach_port_alloc_full_args)
 #define MACH_IOC_PORT_SPACE_INFO    _IOWR(MACH_IOC_MAGIC, 0x48, struct mach_port_space_info_args)
+
+/*
+ * Linux extensions (0x50 on): a receive right or port set as a pollable
+ * file, fileports, and memory entries.
+ */
+
+/*
+ * An fd that poll/select/epoll/io_uring report readable (EPOLLIN) while a
+ * message is queued on the receive right 'name' of the space 'task'
+ * names (for a port set: on any member), and hung up (EPOLLHUP) while that
+ * space no longer holds the right (destroyed, or moved away).  The fd
+ * grants no receive: mach_msg does that.  It keeps neither the right nor
+ * the space alive.  'flags': O_CLOEXEC and O_NONBLOCK, as for eventfd.
+ * Returns a kern_return_t (KERN_INVALID_NAME, KERN_INVALID_RIGHT), or a
+ * negative errno when no fd can be had (-EMFILE, -ENFILE, -ENOMEM).
+ */
+struct mach_port_fd_args {
+	__u32 task;
+	__u32 name;		/* a receive right or a port set */
+	__u32 flags;		/* O_CLOEXEC | O_NONBLOCK */
+	__s32 fd;		/* out */
+};
+
+/*
+ * fileport_makeport (in: fd; out: port) and fileport_makefd (in: port; out:
+ * fd, made O_CLOEXEC).  A fileport is a kernel-object port holding a
+ * reference to an open file; it dies with its last send right.  These are
+ * BSD calls: they return 0 or a negative errno (-EBADF, -EINVAL, -EMFILE,
+ * -EAGAIN), as macOS's return -1 with errno.  The caller's own space only.
+ */
+struct mach_fileport_args {
+	__s32 fd;
+	__u32 port;
+	__u32 flags;		/* must be zero */
+	__u32 reserved;		/* must be zero */
+};
+
+/*
+ * mach_make_memory_entry_64.  'permission' is XNU's: VM_PROT_* (with
+ * VM_PROT_IS_MASK) and MAP_MEM_* flags.  Returns a kern_return_t; 'size'
+ * and 'handle' as XNU sets them.
+ */
+struct mach_memory_entry_args {
+	__u32 task;
+	__u32 permission;
+	__u64 size;		/* in: bytes wanted; out: the entry's */
+	__u64 offset;		/* address in task, or offset in 'parent' */
+	__u32 parent;		/* MACH_PORT_NULL or a memory entry */
+	__u32 handle;		/* out: send right to the entry */
+	__u32 flags;		/* must be zero */
+	__u32 reserved;		/* must be zero */
+};
+
+/*
+ * mach_vm_map of a memory entry into the caller's own task.  'address' is
+ * fixed unless VM_FLAGS_ANYWHERE (then a hint); 'mask' must be zero here
+ * (libmach aligns with a reservation it maps over).  copy = 0 maps the
+ * entry shared; copy = 1 maps a private snapshot of it, writable so that
+ * libmach can then apply 'cur_prot'.  Returns a kern_return_t.
+ */
+struct mach_vm_map_args {
+	__u32 task;
+	__u32 object;		/* a send right to a memory entry */
+	__u64 address;		/* in/out */
+	__u64 size;
+	__u64 mask;		/* must be zero */
+	__u64 offset;		/* into the entry */
+	__s32 vm_flags;		/* VM_FLAGS_* */
+	__u32 copy;		/* boolean_t */
+	__s32 cur_prot;
+	__s32 max_prot;
+	__u32 inheritance;	/* VM_INHERIT_* */
+	__u32 flags;		/* must be zero */
+};
+
+#define MACH_IOC_PORT_FD	    _IOWR(MACH_IOC_MAGIC, 0x50, struct mach_port_fd_args)
+#define MACH_IOC_FILEPORT_MAKEPORT  _IOWR(MACH_IOC_MAGIC, 0x51, struct mach_fileport_args)
+#define MACH_IOC_FILEPORT_MAKEFD    _IOWR(MACH_IOC_MAGIC, 0x52, struct mach_fileport_args)
+#define MACH_IOC_MAKE_MEMORY_ENTRY  _IOWR(MACH_IOC_MAGIC, 0x53, struct mach_memory_entry_args)
+#define MACH_IOC_VM_MAP		    _IOWR(MACH_IOC_MAGIC, 0x54, struct mach_vm_map_args)
 
 #endif /* _UAPI_LINUX_MACH_H */

@@ -69,6 +69,11 @@ enum mach_nl_cmd {
 #define MACH_NL_NOTIFY_NO_SENDERS	_BITUL(1)  /* armed on the port (receive right) */
 #define MACH_NL_NOTIFY_PORT_DESTROYED	_BITUL(2)  /* armed on the port (receive right) */
 
+/* MACH_NL_A_PORT_KOBJECT: what kernel object a port stands for */
+#define MACH_NL_KOBJECT_TASK		1
+#define MACH_NL_KOBJECT_FILEPORT	2
+#define MACH_NL_KOBJECT_MEMORY_ENTRY	3
+
 /* At most this many MACH_NL_A_PORT_SET attributes per name. */
 #define MACH_NL_MAX_SETS		64
 
@@ -136,6 +141,10 @@ enum mach_nl_attr {
 	MACH_NL_A_STAT_NOTIFICATIONS,	/* notifications sent since load */
 	/* nested, repeated: MACH_NL_FAILURE_A_*; only codes counted */
 	MACH_NL_A_STAT_FAILURE,
+
+	/* the port a name denotes, continued */
+	MACH_NL_A_PORT_KOBJECT,		/* u32 MACH_NL_KOBJECT_*: a kernel object's */
+	MACH_NL_A_PORT_KOBJECT_SIZE,	/* u64: a memory entry's size in bytes */
 
 	__MACH_NL_A_MAX,
 	MACH_NL_A_MAX = __MACH_NL_A_MAX - 1

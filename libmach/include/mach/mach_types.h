@@ -11,6 +11,8 @@
 #include <mach/message.h>
 #include <mach/vm_prot.h>
 #include <mach/vm_statistics.h>
+#include <mach/vm_inherit.h>
+#include <mach/memory_object_types.h>
 #include <mach/clock_types.h>
 #include <mach/host_info.h>
 #include <mach/machine.h>

@@ -46,6 +46,30 @@ kern_return_t mach_vm_region(vm_map_read_t target_task,
 			     mach_msg_type_number_t *infoCnt,
 			     mach_port_t *object_name);
 
+/*
+ * Map memory into our own task (another task: KERN_NOT_SUPPORTED).  With
+ * object MACH_PORT_NULL, new zero-filled memory; with a memory entry from
+ * mach_make_memory_entry_64 (perhaps another process's, received in a
+ * message), the entry's memory: shared with every other mapping of it
+ * when copy is FALSE, a private snapshot when TRUE.  mask aligns the
+ * address ((address & mask) == 0).  XNU's codes: KERN_INVALID_RIGHT when
+ * cur or max asks more than the entry grants, KERN_INVALID_ARGUMENT for a
+ * size of 0 or a window past the entry's end, KERN_NO_SPACE for a fixed
+ * address in use (without VM_FLAGS_OVERWRITE), KERN_INVALID_OBJECT for a
+ * send right that is no memory entry.  max_protection holds for later
+ * mach_vm_protect calls and, for a shared mapping, in the kernel
+ * (mprotect cannot exceed it).  Inheritance across fork: VM_INHERIT_NONE
+ * leaves the child without the range; a shared entry mapping is shared
+ * with the child whatever else is asked (Linux cannot copy a shared
+ * mapping at fork), a copy mapping is copied.
+ */
+kern_return_t mach_vm_map(vm_map_t target_task, mach_vm_address_t *address,
+			  mach_vm_size_t size, mach_vm_offset_t mask,
+			  int flags, mem_entry_name_port_t object,
+			  memory_object_offset_t offset, boolean_t copy,
+			  vm_prot_t cur_protection, vm_prot_t max_protection,
+			  vm_inherit_t inheritance);
+
 __END_DECLS
 
 #endif /* _MACH_MACH_VM_H_ */

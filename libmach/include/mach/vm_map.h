@@ -54,6 +54,32 @@ kern_return_t vm_region_64(vm_map_read_t target_task, vm_address_t *address,
 			   vm_region_info_t info, mach_msg_type_number_t *infoCnt,
 			   mach_port_t *object_name);
 
+/*
+ * Memory entries (<mach/mach_vm.h> has the mach_vm_map form and what is
+ * supported): name memory with a port, send it, map it.
+ */
+kern_return_t mach_make_memory_entry(vm_map_t target_task, vm_size_t *size,
+				     vm_offset_t offset, vm_prot_t permission,
+				     mem_entry_name_port_t *object_handle,
+				     mem_entry_name_port_t parent_entry);
+kern_return_t mach_make_memory_entry_64(vm_map_t target_task,
+					memory_object_size_t *size,
+					memory_object_offset_t offset,
+					vm_prot_t permission,
+					mach_port_t *object_handle,
+					mem_entry_name_port_t parent_entry);
+kern_return_t vm_map(vm_map_t target_task, vm_address_t *address,
+		     vm_size_t size, vm_address_t mask, int flags,
+		     mem_entry_name_port_t object, vm_offset_t offset,
+		     boolean_t copy, vm_prot_t cur_protection,
+		     vm_prot_t max_protection, vm_inherit_t inheritance);
+kern_return_t vm_map_64(vm_map_t target_task, vm_address_t *address,
+			vm_size_t size, vm_address_t mask, int flags,
+			mem_entry_name_port_t object,
+			memory_object_offset_t offset, boolean_t copy,
+			vm_prot_t cur_protection, vm_prot_t max_protection,
+			vm_inherit_t inheritance);
+
 __END_DECLS
 
 #endif /* _MACH_VM_MAP_H_ */

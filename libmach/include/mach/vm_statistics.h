@@ -87,6 +87,17 @@ typedef struct vm_extmod_statistics	vm_extmod_statistics_data_t;
 #define VM_FLAGS_RETURN_DATA_ADDR	0x00100000
 #define VM_FLAGS_RETURN_4K_DATA_ADDR	0x00800000
 #define VM_FLAGS_ALIAS_MASK		0xFF000000
+#define VM_FLAGS_TPRO			0x00001000
+#define VM_FLAGS_HW			VM_FLAGS_TPRO
+#define VM_FLAGS_USER_ALLOCATE	(VM_FLAGS_FIXED | VM_FLAGS_ANYWHERE | \
+				 VM_FLAGS_PURGABLE | VM_FLAGS_4GB_CHUNK | \
+				 VM_FLAGS_RANDOM_ADDR | VM_FLAGS_NO_CACHE | \
+				 VM_FLAGS_PERMANENT | VM_FLAGS_OVERWRITE | \
+				 VM_FLAGS_SUPERPAGE_MASK | VM_FLAGS_HW | \
+				 VM_FLAGS_ALIAS_MASK)
+#define VM_FLAGS_USER_MAP	(VM_FLAGS_USER_ALLOCATE | \
+				 VM_FLAGS_RETURN_4K_DATA_ADDR | \
+				 VM_FLAGS_RETURN_DATA_ADDR)
 
 /* The top byte tags the region for tools such as vmmap; ignored here. */
 #define VM_MAKE_TAG(tag)		((tag) << 24)
