@@ -5,6 +5,7 @@
 #   make            module (against KDIR), libmach, selftests, tools
 #   make check      full VM test matrix (debug 6.1, debug 6.12, stock 6.1)
 #   make stress     the stress programs' long forms in the debug 6.12 VM
+#   make coverage   line/branch coverage of module/ by every test (gcov, debug 6.12)
 #   make run        show it working (host if it can load modules, else a VM)
 #   make install    install module, headers, library, tools, man pages
 #   make uninstall  remove what make install put there
@@ -70,6 +71,12 @@ stress: libmach
 
 run:
 	testing/run.sh
+
+# gcov-instrumented mach.ko, every selftest and KUnit suite, lcov figures per
+# file of module/ and an HTML report in .build/coverage/ (testing/README.md).
+.PHONY: coverage
+coverage: libmach
+	testing/coverage.sh $(if $(KERNELS),--kernels "$(KERNELS)")
 
 .PHONY: dkms-check
 dkms-check:

@@ -12,7 +12,7 @@
 # that holds nothing else.  /harness.conf sets MODE, KIND, EXPECT_KUNIT,
 # TEST_TIMEOUT, SELFTEST_TIMEOUT, INSMOD_TIMEOUT, and for make stress STRESS=1
 # and the optional sizes MIX_MESSAGES, STRESS_MESSAGES, FUZZ_CALLS and
-# STORM_ROUNDS.
+# STORM_ROUNDS; for make coverage COVERAGE=1.
 
 /bin/busybox mkdir -p /proc /sys /dev /tmp /bin /sbin /usr/bin /usr/sbin
 # initramfs.sh packs a `mktemp -d` directory, mode 0700, and cpio gives its
@@ -342,5 +342,28 @@ if [ "$KIND" = debug ]; then
 	else
 		test_result fail "kmemleak available" "$kmemleak is missing"
 	fi
+fi
+
+# make coverage (COVERAGE=1): the module's gcov counters outlive rmmod
+# (gcov_persist, on by default), so they include the unload path.  debugfs
+# gives its files no size, so each is copied out with cat before tar; the
+# archive goes to the results port in base64 between BLOB markers.
+if [ "${COVERAGE:-0}" = 1 ]; then
+	g=/sys/kernel/debug/gcov
+	rm -rf /tmp/gcov
+	mkdir -p /tmp/gcov
+	(cd $g 2>/dev/null && find . -name '*.gcda') >/tmp/gcda.list
+	while IFS= read -r f; do
+		mkdir -p "/tmp/gcov/${f%/*}"
+		cat "$g/$f" >"/tmp/gcov/$f"
+	done </tmp/gcda.list
+	if [ -s /tmp/gcda.list ]; then
+		test_result ok "gcov data collected ($(grep -c . /tmp/gcda.list) files)"
+	else
+		test_result fail "gcov data collected" "no .gcda under $g"
+	fi
+	mark "BLOB-BEGIN gcov.tar.gz"
+	tar -C /tmp/gcov -czf - . | base64 >&3
+	mark "BLOB-END gcov.tar.gz"
 fi
 finish
