@@ -12,7 +12,7 @@
 # that holds nothing else.  /harness.conf sets MODE, KIND, EXPECT_KUNIT,
 # TEST_TIMEOUT, SELFTEST_TIMEOUT, INSMOD_TIMEOUT, and for make stress STRESS=1
 # and the optional sizes MIX_MESSAGES, STRESS_MESSAGES, FUZZ_CALLS and
-# STORM_ROUNDS; for make coverage COVERAGE=1.
+# STORM_ROUNDS; for make coverage COVERAGE=1; for make fuzz FUZZ=SECONDS.
 
 /bin/busybox mkdir -p /proc /sys /dev /tmp /bin /sbin /usr/bin /usr/sbin
 # initramfs.sh packs a `mktemp -d` directory, mode 0700, and cpio gives its
@@ -286,6 +286,25 @@ if [ "${STRESS:-0}" = 1 ] && [ -f /selftests/TESTS ]; then
 	line="$line MACH_STORM_ROUNDS=${MACH_STORM_ROUNDS:-40}, $SELFTEST_TIMEOUT s per program"
 	echo "$line"
 	[ -z "$echo_console" ] || echo "# $line" >&3
+fi
+
+# make fuzz (FUZZ=SECONDS): the coverage-guided fuzzer instead of the
+# tests; what it kept goes to the host as a BLOB.  Kernel splats and
+# kmemleak judge the run as always.
+if [ -n "${FUZZ:-}" ] && [ -x /selftests/kcov_fuzz ]; then
+	mark "OUTPUT-BEGIN kcov_fuzz"
+	(cd /selftests && ./kcov_fuzz -t "$FUZZ" -o /tmp/fuzz corpus) >&3 2>&1 </dev/null
+	rc=$?
+	mark "OUTPUT-END kcov_fuzz"
+	if [ $rc -eq 0 ]; then
+		test_result ok "kcov_fuzz for $FUZZ s"
+	else
+		test_result fail "kcov_fuzz for $FUZZ s" "exit status $rc"
+	fi
+	mark "BLOB-BEGIN fuzz.tar.gz"
+	tar -C /tmp/fuzz -czf - . | base64 >&3
+	mark "BLOB-END fuzz.tar.gz"
+	rm -f /selftests/TESTS
 fi
 
 if [ -f /selftests/TESTS ]; then
