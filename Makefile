@@ -5,6 +5,8 @@
 #   make            module (against KDIR), libmach, selftests, tools
 #   make check      full VM test matrix (debug 6.1, debug 6.12, stock 6.1)
 #   make stress     the stress programs' long forms in the debug 6.12 VM
+#   make coverage   line/branch coverage of module/ by every test (gcov, debug 6.12)
+#   make fuzz       coverage-guided fuzzing (KCOV, debug 6.12), DURATION=seconds
 #   make run        show it working (host if it can load modules, else a VM)
 #   make install    install module, headers, library, tools, man pages
 #   make uninstall  remove what make install put there
@@ -75,6 +77,20 @@ stress: libmach
 
 run:
 	testing/run.sh
+
+# gcov-instrumented mach.ko, every selftest and KUnit suite, lcov figures per
+# file of module/ and an HTML report in .build/coverage/ (testing/README.md).
+.PHONY: coverage
+coverage: libmach
+	testing/coverage.sh $(if $(KERNELS),--kernels "$(KERNELS)")
+
+# KCOV-instrumented mach.ko and selftests/kcov_fuzz on the corpus of
+# selftests/corpus/ for DURATION seconds (default 600); UPDATE=1 puts the
+# corpus it found back into selftests/corpus/ (testing/README.md).
+.PHONY: fuzz
+fuzz: libmach
+	testing/fuzz.sh $(if $(KERNELS),--kernels "$(KERNELS)") \
+		$(if $(DURATION),--duration $(DURATION)) $(if $(filter 1,$(UPDATE)),--update)
 
 .PHONY: dkms-check
 dkms-check:

@@ -57,8 +57,10 @@ static u32 mach_msg_reply_bits(const struct mach_kmsg *kmsg)
  * Give the header's rights back to the sender after a send that could not
  * complete (timeout, signal), and write the header back to its buffer, as
  * XNU's pseudo-receive does.  Destination stays remote, reply stays local.
+ * Returns whether the header was written back; the caller returns the
+ * send's error either way, as XNU's mach_msg_receive_pseudo does.
  */
-static int mach_msg_send_undo(struct mach_space *space, struct mach_kmsg *kmsg,
+static bool mach_msg_send_undo(struct mach_space *space, struct mach_kmsg *kmsg,
 			      void __user *ubuf)
 {
 	struct mach_msg_header *h = kmsg->hdr;
@@ -82,9 +84,7 @@ static int mach_msg_send_undo(struct mach_space *space, struct mach_kmsg *kmsg,
 	/* the body's rights and memory come back as if received */
 	if (kmsg->ndesc)
 		mach_desc_copyout(space, kmsg);
-	if (copy_to_user(ubuf, kmsg->data, kmsg->size))
-		return -EFAULT;
-	return 0;
+	return !copy_to_user(ubuf, kmsg->data, kmsg->size);
 }
 
 static int mach_msg_send(struct mach_space *space, const struct mach_ioc_msg *a,
@@ -139,8 +139,7 @@ static int mach_msg_send(struct mach_space *space, const struct mach_ioc_msg *a,
 		return ret;
 	}
 
-	if (mach_msg_send_undo(space, kmsg, ubuf))
-		ret = MACH_SEND_INVALID_DATA;
+	mach_msg_send_undo(space, kmsg, ubuf);
 	mach_kmsg_free(kmsg);
 	return ret;
 }

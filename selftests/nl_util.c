@@ -92,7 +92,7 @@ static int nl_send(struct nl_sock *nl, uint16_t type, uint16_t flags,
 static int nl_recv_all(struct nl_sock *nl, nl_msg_cb cb, void *arg,
 		       unsigned int stop_after)
 {
-	size_t size = NL_RCVBUF;
+	size_t size = nl->rcvbuf ? nl->rcvbuf : NL_RCVBUF;
 	char *buf = malloc(size);
 	int ret = 0, stopped = 0;
 	ssize_t n;

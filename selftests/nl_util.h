@@ -18,6 +18,11 @@ struct nl_sock {
 	uint16_t family;	/* the "mach" family's id */
 	uint32_t seq;
 	unsigned int recvs;	/* recv() calls of the last request */
+	/*
+	 * recv() buffer size, 0: 32 KiB.  The kernel sizes each later part of
+	 * a dump to the largest buffer this socket has read with.
+	 */
+	unsigned int rcvbuf;
 };
 
 /* Open a socket and resolve the family: 0, or -errno (ENOENT: no family). */

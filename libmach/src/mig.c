@@ -82,6 +82,7 @@ MACH_EXPORT void mig_reply_setup(mach_msg_header_t *request, mach_msg_header_t *
 	out->Head.msgh_size = sizeof(mig_reply_error_t);
 	out->Head.msgh_remote_port = request->msgh_local_port;
 	out->Head.msgh_local_port = MACH_PORT_NULL;
-	out->Head.msgh_id = request->msgh_id + 100;
+	/* unsigned: a request id near INT_MAX wraps instead of overflowing */
+	out->Head.msgh_id = (mach_msg_id_t)((uint32_t)request->msgh_id + 100);
 	out->NDR = NDR_record;
 }
