@@ -351,8 +351,8 @@ static void mem_msg(void)
 		die("mem-msg: /proc/meminfo went away");
 	r->med = (double)(b.slab_kb - a.slab_kb) * 1024.0 / r->iters;
 	snprintf(r->info, sizeof(r->info),
-		 "%ld messages of 64 B on %u ports; object: mach_kmsg_small %ld B",
-		 r->iters, MEM_QPORTS, slab_object("mach_kmsg_small"));
+		 "%ld messages of 64 B on %u ports; object: mach_kmsg_tiny %ld B",
+		 r->iters, MEM_QPORTS, slab_object("mach_kmsg_tiny"));
 out:
 	for (unsigned int p = 0; p < MEM_QPORTS; p++)
 		mach_port_destroy(task, ports[p]);

@@ -31,6 +31,7 @@ struct mach_kmsg {
 	u32 ndesc;
 	struct mach_kdesc *desc;
 	bool carries_receive;		/* a receive right is in the body */
+	s8 cls;				/* slab class (kmsg.c), -1: kvmalloc */
 
 	/* what the message is charged to; NULL when the kernel sent it */
 	struct mach_user *user;
@@ -44,6 +45,11 @@ struct mach_kmsg {
 	struct mach_msg_header *hdr;	/* points into 'data' */
 	u8 data[];
 };
+
+/* The slab classes of small messages (kmsg.c) */
+#define MACH_KMSG_CLASS_TINY	0
+#define MACH_KMSG_CLASS_SMALL	1
+#define MACH_KMSG_CLASSES	2
 
 int mach_kmsg_init_cache(void);
 void mach_kmsg_exit_cache(void);

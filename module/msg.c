@@ -20,6 +20,7 @@
 #include "right.h"
 #include "space.h"
 #include "stats.h"
+#include "ucopy.h"
 
 unsigned int mach_max_inline = 48 << 20;
 
@@ -103,7 +104,8 @@ static int mach_msg_send(struct mach_space *space, const struct mach_ioc_msg *a,
 	kmsg = mach_kmsg_alloc_charged(space, size);
 	if (!kmsg)
 		return MACH_SEND_NO_BUFFER;
-	if (copy_from_user(kmsg->data, ubuf, size)) {
+	if (size <= MACH_UCOPY_SMALL ? mach_copy_in_small(kmsg->data, ubuf, size) :
+	    copy_from_user(kmsg->data, ubuf, size)) {
 		mach_kmsg_free(kmsg);
 		return MACH_SEND_INVALID_DATA;
 	}
@@ -178,6 +180,9 @@ static int mach_msg_put(const struct mach_ioc_msg *a, struct mach_kmsg *kmsg,
 		size += trailer_size;
 		trailer_size = 0;
 	}
+	if (size <= MACH_UCOPY_SMALL && !trailer_size)
+		return mach_copy_out_small(ubuf, kmsg->data, size) ?
+		       MACH_RCV_INVALID_DATA : MACH_MSG_SUCCESS;
 	if (copy_to_user(ubuf, kmsg->data, size) ||
 	    copy_to_user(ubuf + size, trailer, trailer_size))
 		return MACH_RCV_INVALID_DATA;

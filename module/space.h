@@ -31,6 +31,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/xarray.h>
+#include "kmsg.h"
 #include "mach_types.h"
 
 struct mach_dnreq;
@@ -76,7 +77,8 @@ struct mach_space {
 
 	struct pid *pid;		/* thread group that owns the space */
 	struct mach_user *user;		/* charged for what it sends */
-	struct mach_kmsg *kmsg_cached;	/* a free small message, or NULL */
+	/* a free message of each slab class (kmsg.c), or NULL */
+	struct mach_kmsg *kmsg_cached[MACH_KMSG_CLASSES];
 	struct mach_ool_cache *ool_cache; /* pages for OOL sends, or NULL */
 	struct mach_port *task_port;	/* kernel object port for this task */
 	u32 task_self;			/* name of our send right to it */
