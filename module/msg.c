@@ -147,22 +147,19 @@ static int mach_msg_send(struct mach_space *space, const struct mach_ioc_msg *a,
 	return ret;
 }
 
-/* The receiver's name for the destination, and the destination right gone. */
-static u32 mach_msg_copyout_dest(struct mach_space *space,
-				 struct mach_kmsg *kmsg)
+/*
+ * The destination right is used up; the receiver's name for the port is
+ * the one it had when the message was dequeued (mach_mqueue_receive).
+ */
+static u32 mach_msg_copyout_dest(struct mach_kmsg *kmsg,
+				 const struct mach_rcv *rcv)
 {
-	struct mach_port *port = kmsg->dest;
-	u32 name;
-
-	spin_lock(&port->lock);
-	name = port->receiver == space ? port->receiver_name : MACH_PORT_NULL;
-	spin_unlock(&port->lock);
 	if (kmsg->dest_type == MACH_MSG_TYPE_PORT_SEND_ONCE)
-		mach_port_release_sonce(port);
+		mach_port_release_sonce(kmsg->dest);
 	else
-		mach_port_release_send(port);
+		mach_port_release_send(kmsg->dest);
 	kmsg->dest = NULL;
-	return name;
+	return rcv->dest_name;
 }
 
 /*
@@ -209,7 +206,7 @@ static int mach_msg_receive_error(struct mach_space *space,
 	h.bits = MACH_MSGH_BITS(0, kmsg->dest_type);
 	/* the receive error path keeps only the header */
 	h.size = sizeof(h);
-	h.local = mach_msg_copyout_dest(space, kmsg);
+	h.local = mach_msg_copyout_dest(kmsg, rcv);
 	h.remote = MACH_PORT_NULL;
 	h.voucher = MACH_PORT_NULL;
 	mach_trailer_fill(trailer, kmsg, a->option, rcv->seqno, rcv->context);
@@ -250,7 +247,7 @@ static int mach_msg_copyout(struct mach_space *space,
 					      MACH_RCV_HEADER_ERROR |
 					      MACH_MSG_IPC_SPACE);
 	trace_mach_msg_receive(kmsg->dest, h->id, kmsg->size, rcv->seqno);
-	dest_name = mach_msg_copyout_dest(space, kmsg);
+	dest_name = mach_msg_copyout_dest(kmsg, rcv);
 	ret = kmsg->ndesc ? mach_desc_copyout(space, kmsg) : MACH_MSG_SUCCESS;
 
 	h->bits = (h->bits & MACH_MSGH_BITS_COMPLEX) |

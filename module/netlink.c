@@ -189,7 +189,7 @@ static void mach_nl_entry_read(struct mach_entry *entry,
 		e->seqno = port->seqno;
 		e->mscount = port->mscount;
 		e->srights = port->srights;
-		e->sorights = port->sorights;
+		e->sorights = atomic_read(&port->sorights);
 		if (mach_port_nsrequest(port))
 			e->notify |= MACH_NL_NOTIFY_NO_SENDERS;
 		if (mach_port_pdrequest(port))

@@ -65,7 +65,7 @@ static void mach_port_init(struct mach_port *port)
 	port->qlimit = MACH_PORT_QLIMIT_DEFAULT;
 	INIT_LIST_HEAD(&port->msgs);
 	INIT_HLIST_HEAD(&port->psets);
-	init_waitqueue_head(&port->rcv_wait);
+	INIT_LIST_HEAD(&port->rcv_waiters);
 }
 
 /* A new, active port with one reference and no receiver yet. */
@@ -171,9 +171,7 @@ void mach_port_release_send(struct mach_port *port)
 /* Drop a send-once right that was used up (no notification). */
 void mach_port_release_sonce(struct mach_port *port)
 {
-	spin_lock(&port->lock);
-	port->sorights--;
-	spin_unlock(&port->lock);
+	atomic_dec(&port->sorights);
 	mach_port_put(port);
 }
 
@@ -201,7 +199,8 @@ static void mach_port_kill(struct mach_port *port,
 	trace_mach_port_destroy(port);
 	mach_pset_remove_member(port);
 	spin_lock(&port->lock);
-	port->active = false;
+	/* read without the lock by mach_port_is_active() */
+	WRITE_ONCE(port->active, false);
 	port->receiver = NULL;
 	port->receiver_name = 0;
 	list_splice_init(&port->msgs, &msgs);
@@ -212,9 +211,9 @@ static void mach_port_kill(struct mach_port *port,
 	if (nsrequest)
 		port->requests->nsrequest = NULL;
 	snd_waiting = port->snd_waiting;
+	mach_waiters_wake_all(&port->rcv_waiters);
 	spin_unlock(&port->lock);
 
-	wake_up_all(&port->rcv_wait);
 	mach_mqueue_wake_senders(port, snd_waiting);
 	mach_dnreq_fire_all(port);
 	if (nsrequest)
@@ -282,10 +281,10 @@ void mach_port_destroy(struct mach_port *port)
 			port->context = 0;
 			port->guarded = false;
 			port->strict_guard = false;
+			mach_waiters_wake_all(&port->rcv_waiters);
 		}
 		spin_unlock(&port->lock);
 		if (pdrequest) {
-			wake_up_all(&port->rcv_wait);
 			mach_notify_port_destroyed(pdrequest, port);
 			continue;
 		}

@@ -8,7 +8,9 @@
  * and sorights, because Mach semantics (no-senders, send-once) follow the
  * rights, not the pointers.
  *
- * Locking: 'lock' protects every field below it.  It nests inside a space's
+ * Locking: 'lock' protects every field below it but sorights, an atomic:
+ * nothing follows from its value, so making and using a send-once right
+ * (every RPC's reply right) takes no lock for it.  It nests inside a space's
  * mutex (space->lock, then port->lock) and is never held together with
  * another port's lock.  See space.h for the full order.
  */
@@ -39,7 +41,7 @@ struct mach_port {
 
 	u32 mscount;			/* make-send count */
 	u32 srights;			/* send rights anywhere */
-	u32 sorights;			/* send-once rights anywhere */
+	atomic_t sorights;		/* send-once rights anywhere (no lock) */
 	u32 seqno;			/* next message sequence number */
 	u32 msgcount;			/* messages on 'msgs' */
 	u16 qlimit;			/* at most MACH_PORT_QLIMIT_MAX */
@@ -52,7 +54,7 @@ struct mach_port {
 
 	/* message queue */
 	struct list_head msgs;
-	wait_queue_head_t rcv_wait;	/* receivers waiting for a message */
+	struct list_head rcv_waiters;	/* struct mach_waiter (mqueue.h) */
 
 	/* port set memberships: struct mach_pset_link (see pset.h) */
 	struct hlist_head psets;

@@ -32,7 +32,7 @@ struct mach_pset {
 	bool active;
 	struct list_head members;	/* struct mach_pset_link.set_node */
 	struct list_head ready;		/* struct mach_pset_link.ready_node */
-	wait_queue_head_t rcv_wait;
+	struct list_head rcv_waiters;	/* struct mach_waiter (mqueue.h) */
 };
 
 struct mach_pset_link {
@@ -53,7 +53,7 @@ void mach_pset_remove_member(struct mach_port *port);
 u32 mach_pset_members(struct mach_pset *pset, u32 *names, u32 cap);
 
 /* Queue hooks, called under port->lock. */
-void mach_pset_enqueued(struct mach_port *port, bool sync);
+void mach_pset_enqueued(struct mach_port *port);
 void mach_pset_dequeued(struct mach_port *port);
 
 int mach_pset_receive(struct mach_pset *pset, struct mach_space *space,

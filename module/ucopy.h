@@ -30,7 +30,9 @@
 static inline int mach_copy_in_small(void *dst, const void __user *src,
 				     u32 len)
 {
-	const u8 __user *s = src;
+	const u64 __user *sw = src;
+	u32 i, words = len / 8;
+	const u8 __user *s;
 	u8 *d = dst;
 	u64 w;
 	u32 v;
@@ -39,10 +41,13 @@ static inline int mach_copy_in_small(void *dst, const void __user *src,
 	might_fault();
 	if (!user_read_access_begin(src, len))
 		return -EFAULT;
-	for (; len >= 8; len -= 8, s += 8, d += 8) {
-		unsafe_get_user(w, (const u64 __user *)s, fault);
-		memcpy(d, &w, 8);
+	for (i = 0; i < words; i++) {
+		unsafe_get_user(w, &sw[i], fault);
+		memcpy(d + 8 * i, &w, 8);
 	}
+	s = (const u8 __user *)(sw + words);
+	d += 8 * words;
+	len -= 8 * words;
 	if (len >= 4) {
 		unsafe_get_user(v, (const u32 __user *)s, fault);
 		memcpy(d, &v, 4);
