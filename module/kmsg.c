@@ -87,7 +87,6 @@ static struct mach_kmsg *mach_kmsg_init(struct mach_kmsg *kmsg, u32 size,
 					int cls)
 {
 	memset(kmsg, 0, sizeof(*kmsg));
-	INIT_LIST_HEAD(&kmsg->link);
 	kmsg->size = size;
 	kmsg->room = cls < 0 ? size : mach_kmsg_room[cls];
 	kmsg->cls = cls;
@@ -260,25 +259,6 @@ void mach_kmsg_destroy(struct mach_kmsg *kmsg)
 	mach_kmsg_destroy_to(kmsg, NULL);
 }
 
-/* REQUESTED_TRAILER_SIZE: the trailer size the receive options ask for. */
-u32 mach_trailer_size(u32 option)
-{
-	switch (MACH_RCV_TRAILER_ELEMENTS(option)) {
-	case MACH_RCV_TRAILER_NULL:
-		return 8;
-	case MACH_RCV_TRAILER_SEQNO:
-		return 12;
-	case MACH_RCV_TRAILER_SENDER:
-		return 20;
-	case MACH_RCV_TRAILER_AUDIT:
-		return 52;
-	case MACH_RCV_TRAILER_CTX:
-		return 60;
-	default:
-		return MACH_TRAILER_MAX_SIZE;
-	}
-}
-
 /* Word offsets in mach_msg_max_trailer_t (4-byte packed, 68 bytes). */
 enum {
 	TRL_TYPE, TRL_SIZE, TRL_SEQNO,
@@ -307,10 +287,11 @@ void mach_trailer_fill(u32 *w, const struct mach_kmsg *kmsg, u32 option,
 	struct user_namespace *ns;
 	u32 euid, egid;
 
-	memset(w, 0, size);
+	w[TRL_TYPE] = 0;
 	w[TRL_SIZE] = size;
 	if (size <= TRL_SEQNO * 4)
 		return;
+	memset(w + TRL_SEQNO, 0, size - TRL_SEQNO * 4);
 	w[TRL_SEQNO] = seqno;
 	if (size >= TRL_CTX_END) {
 		w[TRL_CTX_LO] = lower_32_bits(context);

@@ -165,7 +165,7 @@ static void mach_mqueue_enqueue(struct mach_port *port, struct mach_kmsg *kmsg)
 {
 	trace_mach_msg_send(port, kmsg->hdr->bits, kmsg->size, kmsg->hdr->id,
 			    kmsg->ndesc);
-	list_add_tail(&kmsg->link, &port->msgs);
+	mach_msg_queue_push(&port->msgs, kmsg);
 	port->msgcount++;
 	mach_pset_enqueued(port);
 	mach_waiters_wake_one(&port->rcv_waiters);
@@ -283,8 +283,7 @@ int mach_mqueue_receive(struct mach_port *port, struct mach_space *space,
 			ret = MACH_RCV_PORT_CHANGED;
 			break;
 		}
-		kmsg = list_first_entry_or_null(&port->msgs, struct mach_kmsg,
-						link);
+		kmsg = port->msgs.head;
 		if (kmsg) {
 			bool fits = (u64)kmsg->size + trailer <= rcv->rcv_size;
 
@@ -296,7 +295,7 @@ int mach_mqueue_receive(struct mach_port *port, struct mach_space *space,
 				mach_waiters_wake_one(&port->rcv_waiters);
 				break;
 			}
-			list_del_init(&kmsg->link);
+			mach_msg_queue_pop(&port->msgs);
 			mach_desc_transit_leave(kmsg);
 			port->msgcount--;
 			mach_pset_dequeued(port);

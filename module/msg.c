@@ -163,23 +163,30 @@ static u32 mach_msg_copyout_dest(struct mach_kmsg *kmsg,
 }
 
 /*
- * Write header+body then the trailer to the receive buffer: in one copy
- * when the trailer fits behind the body in the message's own memory.
+ * Write header+body and the trailer to the receive buffer: in one copy
+ * when the trailer fits behind the body in the message's own memory (it
+ * is built there), else in two.
  */
 static int mach_msg_put(const struct mach_ioc_msg *a, struct mach_kmsg *kmsg,
-			const u32 *trailer, u32 trailer_size)
+			const struct mach_rcv *rcv)
 {
 	void __user *ubuf = u64_to_user_ptr(a->rcv_msg);
+	u32 trailer_size = mach_trailer_size(a->option);
+	u32 trailer[MACH_TRAILER_MAX_SIZE / 4];
 	u32 size = kmsg->size;
 
 	if (kmsg->room - size >= trailer_size) {
-		memcpy(kmsg->data + size, trailer, trailer_size);
+		/* the body's size is a multiple of 4: aligned for the words */
+		mach_trailer_fill((u32 *)(kmsg->data + size), kmsg, a->option,
+				  rcv->seqno, rcv->context);
 		size += trailer_size;
-		trailer_size = 0;
-	}
-	if (size <= MACH_UCOPY_SMALL && !trailer_size)
-		return mach_copy_out_small(ubuf, kmsg->data, size) ?
+		if (size <= MACH_UCOPY_SMALL)
+			return mach_copy_out_small(ubuf, kmsg->data, size) ?
+			       MACH_RCV_INVALID_DATA : MACH_MSG_SUCCESS;
+		return copy_to_user(ubuf, kmsg->data, size) ?
 		       MACH_RCV_INVALID_DATA : MACH_MSG_SUCCESS;
+	}
+	mach_trailer_fill(trailer, kmsg, a->option, rcv->seqno, rcv->context);
 	if (copy_to_user(ubuf, kmsg->data, size) ||
 	    copy_to_user(ubuf + size, trailer, trailer_size))
 		return MACH_RCV_INVALID_DATA;
@@ -225,7 +232,6 @@ static int mach_msg_copyout(struct mach_space *space,
 {
 	struct mach_kmsg *kmsg = rcv->kmsg;
 	struct mach_msg_header *h = kmsg->hdr;
-	u32 trailer[MACH_TRAILER_MAX_SIZE / 4];
 	u32 dest_name, reply_name = MACH_PORT_NULL;
 	int kr = KERN_SUCCESS;
 	int ret;
@@ -255,8 +261,7 @@ static int mach_msg_copyout(struct mach_space *space,
 	h->remote = reply_name;
 	h->local = dest_name;
 	h->voucher = MACH_PORT_NULL;
-	mach_trailer_fill(trailer, kmsg, a->option, rcv->seqno, rcv->context);
-	if (mach_msg_put(a, kmsg, trailer, mach_trailer_size(a->option)))
+	if (mach_msg_put(a, kmsg, rcv))
 		ret = MACH_RCV_INVALID_DATA;
 	mach_stat_inc(MACH_STAT_RECEIVED);
 	mach_kmsg_recycle(space, kmsg);

@@ -63,7 +63,7 @@ static void mach_port_init(struct mach_port *port)
 	spin_lock_init(&port->lock);
 	port->active = true;
 	port->qlimit = MACH_PORT_QLIMIT_DEFAULT;
-	INIT_LIST_HEAD(&port->msgs);
+	mach_msg_queue_init(&port->msgs);
 	INIT_HLIST_HEAD(&port->psets);
 	INIT_LIST_HEAD(&port->rcv_waiters);
 }
@@ -191,10 +191,10 @@ void mach_port_destroy_sonce(struct mach_port *port)
 static void mach_port_kill(struct mach_port *port,
 			   struct mach_port_deaths *deaths)
 {
-	struct mach_kmsg *kmsg, *next;
+	struct mach_msg_queue msgs;
 	struct mach_port *nsrequest;
+	struct mach_kmsg *kmsg;
 	bool snd_waiting;
-	LIST_HEAD(msgs);
 
 	trace_mach_port_destroy(port);
 	mach_pset_remove_member(port);
@@ -203,9 +203,9 @@ static void mach_port_kill(struct mach_port *port,
 	WRITE_ONCE(port->active, false);
 	port->receiver = NULL;
 	port->receiver_name = 0;
-	list_splice_init(&port->msgs, &msgs);
+	mach_msg_queue_take_all(&msgs, &port->msgs);
 	port->msgcount = 0;
-	list_for_each_entry(kmsg, &msgs, link)
+	mach_msg_queue_for_each(kmsg, &msgs)
 		mach_desc_transit_leave(kmsg);
 	nsrequest = mach_port_nsrequest(port);
 	if (nsrequest)
@@ -219,10 +219,8 @@ static void mach_port_kill(struct mach_port *port,
 	if (nsrequest)
 		mach_notify_send_once(nsrequest);
 
-	list_for_each_entry_safe(kmsg, next, &msgs, link) {
-		list_del(&kmsg->link);
+	while ((kmsg = mach_msg_queue_pop(&msgs)))
 		mach_kmsg_destroy_to(kmsg, deaths);
-	}
 	mach_port_put(port);
 }
 

@@ -26,6 +26,17 @@ struct mach_space;
 struct mach_kmsg;
 struct mach_pset;
 
+/*
+ * A message queue: a FIFO linked through kmsg->next (kmsg.h has its
+ * operations).  Singly linked because messages only ever leave at the
+ * head (or all at once): a queued and received message costs two pointer
+ * stores each way, and none of CONFIG_DEBUG_LIST's checks.
+ */
+struct mach_msg_queue {
+	struct mach_kmsg *head;
+	struct mach_kmsg **tail;	/* &head, or &last->next */
+};
+
 enum mach_kobject_type {
 	MACH_KOBJ_NONE = 0,
 	MACH_KOBJ_TASK,		/* kobject is the struct mach_space */
@@ -52,8 +63,7 @@ struct mach_port {
 	bool snd_waiting;		/* senders may be blocked (mqueue.c) */
 	u64 context;			/* also the guard, as in XNU */
 
-	/* message queue */
-	struct list_head msgs;
+	struct mach_msg_queue msgs;	/* messages, oldest first */
 	struct list_head rcv_waiters;	/* struct mach_waiter (mqueue.h) */
 
 	/* port set memberships: struct mach_pset_link (see pset.h) */

@@ -256,7 +256,7 @@ int mach_op_peek(struct mach_space *caller, struct mach_space *task, void *p)
 		off = 0;
 	}
 	if (off < port->msgcount) {
-		list_for_each_entry(kmsg, &port->msgs, link) {
+		mach_msg_queue_for_each(kmsg, &port->msgs) {
 			if (!off--) {
 				found = kmsg;
 				break;

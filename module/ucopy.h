@@ -70,10 +70,32 @@ fault:
 static inline int mach_copy_out_small(void __user *dst, const void *src,
 				      u32 len)
 {
+	u64 __user *dw = dst;
+	u32 i, words = len / 8;
+	const u8 *s = src;
+	u8 __user *d;
+	u64 w;
+	u32 v;
+
 	might_fault();
 	if (!user_write_access_begin(dst, len))
 		return -EFAULT;
-	unsafe_copy_to_user(dst, src, len, fault);
+	for (i = 0; i < words; i++) {
+		memcpy(&w, s + 8 * i, 8);
+		unsafe_put_user(w, &dw[i], fault);
+	}
+	d = (u8 __user *)(dw + words);
+	s += 8 * words;
+	len -= 8 * words;
+	if (len >= 4) {
+		memcpy(&v, s, 4);
+		unsafe_put_user(v, (u32 __user *)d, fault);
+		len -= 4;
+		s += 4;
+		d += 4;
+	}
+	for (; len; len--, s++, d++)
+		unsafe_put_user(*s, d, fault);
 	user_write_access_end();
 	return 0;
 fault:
