@@ -252,19 +252,18 @@ out:
 /* Most messages name a few rights: those need no allocation. */
 #define MACH_USES_ON_STACK	8
 
-int mach_kmsg_copyin_rights(struct mach_space *space, struct mach_kmsg *kmsg,
-			    struct mach_rcv_target *rt)
+/*
+ * The general case.  A function of its own, so that its array of uses is
+ * not on the stack of the header-only case (INIT_STACK_ALL_ZERO kernels
+ * clear a frame's arrays on every call).
+ */
+static noinline int mach_kmsg_copyin_all(struct mach_space *space,
+					 struct mach_kmsg *kmsg,
+					 struct mach_rcv_target *rt)
 {
 	struct mach_use stack_uses[MACH_USES_ON_STACK], *uses = stack_uses;
-	u32 n, i, pass, count;
+	u32 n, i, pass, count = mach_uses_count(kmsg);
 	int ret;
-
-	if (!kmsg->ndesc) {
-		ret = mach_kmsg_copyin_header(space, kmsg, rt);
-		if (ret != -EAGAIN)
-			return ret;
-	}
-	count = mach_uses_count(kmsg);
 
 	if (count > MACH_USES_ON_STACK) {
 		uses = kvmalloc_array(count, sizeof(*uses), GFP_KERNEL_ACCOUNT);
@@ -304,4 +303,17 @@ out:
 	if (uses != stack_uses)
 		kvfree(uses);
 	return ret;
+}
+
+int mach_kmsg_copyin_rights(struct mach_space *space, struct mach_kmsg *kmsg,
+			    struct mach_rcv_target *rt)
+{
+	int ret;
+
+	if (!kmsg->ndesc) {
+		ret = mach_kmsg_copyin_header(space, kmsg, rt);
+		if (ret != -EAGAIN)
+			return ret;
+	}
+	return mach_kmsg_copyin_all(space, kmsg, rt);
 }

@@ -167,7 +167,8 @@ static void mach_mqueue_enqueue(struct mach_port *port, struct mach_kmsg *kmsg)
 			    kmsg->ndesc);
 	mach_msg_queue_push(&port->msgs, kmsg);
 	port->msgcount++;
-	mach_pset_enqueued(port);
+	if (!hlist_empty(&port->psets))
+		mach_pset_enqueued(port);
 	mach_waiters_wake_one(&port->rcv_waiters);
 }
 
@@ -202,7 +203,8 @@ int mach_mqueue_send(struct mach_kmsg *kmsg, u32 option, u32 timeout)
 		/* send-once rights always get through, as in Mach */
 		if (port->msgcount < port->qlimit ||
 		    kmsg->dest_type == MACH_MSG_TYPE_PORT_SEND_ONCE) {
-			if (!mach_desc_transit_enter(kmsg, port)) {
+			if (kmsg->carries_receive &&
+			    !mach_desc_transit_enter(kmsg, port)) {
 				/* circular: never receivable, so destroyed */
 				spin_unlock(&port->lock);
 				if (waited)
@@ -296,9 +298,11 @@ int mach_mqueue_receive(struct mach_port *port, struct mach_space *space,
 				break;
 			}
 			mach_msg_queue_pop(&port->msgs);
-			mach_desc_transit_leave(kmsg);
+			if (kmsg->carries_receive)
+				mach_desc_transit_leave(kmsg);
 			port->msgcount--;
-			mach_pset_dequeued(port);
+			if (!port->msgcount && !hlist_empty(&port->psets))
+				mach_pset_dequeued(port);
 			rcv->kmsg = kmsg;
 			rcv->seqno = port->seqno++;
 			rcv->dest_name = port->receiver_name;

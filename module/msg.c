@@ -162,17 +162,34 @@ static u32 mach_msg_copyout_dest(struct mach_kmsg *kmsg,
 	return rcv->dest_name;
 }
 
+/* mach_msg_put() when the trailer does not fit behind the body. */
+static noinline int mach_msg_put_apart(void __user *ubuf,
+				       const struct mach_ioc_msg *a,
+				       struct mach_kmsg *kmsg,
+				       const struct mach_rcv *rcv)
+{
+	u32 trailer[MACH_TRAILER_MAX_SIZE / 4];
+
+	mach_trailer_fill(trailer, kmsg, a->option, rcv->seqno, rcv->context);
+	if (copy_to_user(ubuf, kmsg->data, kmsg->size) ||
+	    copy_to_user(ubuf + kmsg->size, trailer,
+			 mach_trailer_size(a->option)))
+		return MACH_RCV_INVALID_DATA;
+	return MACH_MSG_SUCCESS;
+}
+
 /*
  * Write header+body and the trailer to the receive buffer: in one copy
  * when the trailer fits behind the body in the message's own memory (it
- * is built there), else in two.
+ * is built there), else in two.  (The other case is a function of its own
+ * so that this one has no trailer buffer on its stack, which a kernel with
+ * INIT_STACK_ALL_ZERO would clear on every call.)
  */
 static int mach_msg_put(const struct mach_ioc_msg *a, struct mach_kmsg *kmsg,
 			const struct mach_rcv *rcv)
 {
 	void __user *ubuf = u64_to_user_ptr(a->rcv_msg);
 	u32 trailer_size = mach_trailer_size(a->option);
-	u32 trailer[MACH_TRAILER_MAX_SIZE / 4];
 	u32 size = kmsg->size;
 
 	if (kmsg->room - size >= trailer_size) {
@@ -186,11 +203,7 @@ static int mach_msg_put(const struct mach_ioc_msg *a, struct mach_kmsg *kmsg,
 		return copy_to_user(ubuf, kmsg->data, size) ?
 		       MACH_RCV_INVALID_DATA : MACH_MSG_SUCCESS;
 	}
-	mach_trailer_fill(trailer, kmsg, a->option, rcv->seqno, rcv->context);
-	if (copy_to_user(ubuf, kmsg->data, size) ||
-	    copy_to_user(ubuf + size, trailer, trailer_size))
-		return MACH_RCV_INVALID_DATA;
-	return MACH_MSG_SUCCESS;
+	return mach_msg_put_apart(ubuf, a, kmsg, rcv);
 }
 
 /*

@@ -265,7 +265,8 @@ void mach_entry_free(struct mach_space *space, struct mach_entry *entry)
 {
 	lockdep_assert_held(&space->lock);
 	/* a name that goes while its port lives: port-deleted */
-	mach_dnreq_cancel(space, entry);
+	if (entry->dnreq)
+		mach_dnreq_cancel(space, entry);
 	entry->type = 0;
 	entry->urefs = 0;
 	mach_free_push(space, entry);
