@@ -89,9 +89,6 @@ static inline void mach_msg_queue_take_all(struct mach_msg_queue *to,
 	mach_msg_queue_init(from);
 }
 
-#define mach_msg_queue_for_each(kmsg, q) \
-	for ((kmsg) = (q)->head; (kmsg); (kmsg) = (kmsg)->next)
-
 int mach_kmsg_init_cache(void);
 void mach_kmsg_exit_cache(void);
 

@@ -62,7 +62,7 @@ static u32 mach_msg_reply_bits(const struct mach_kmsg *kmsg)
  * send's error either way, as XNU's mach_msg_receive_pseudo does.
  */
 static bool mach_msg_send_undo(struct mach_space *space, struct mach_kmsg *kmsg,
-			      void __user *ubuf)
+			       void __user *ubuf)
 {
 	struct mach_msg_header *h = kmsg->hdr;
 	u32 dest_name, reply_name = MACH_PORT_NULL;

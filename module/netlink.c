@@ -327,7 +327,7 @@ static bool mach_nl_space_count(struct mach_space *space,
 			return false;
 		}
 		info->names = space->nr_names;
-		mach_table_for_each_start(space, index, entry, index) {
+		for (; (entry = mach_table_next(space, &index)); index++) {
 			if (entry->type)
 				mach_nl_space_count_entry(entry, info);
 			if (++n == MACH_NL_NAME_BATCH)
@@ -595,7 +595,7 @@ static int mach_nl_get_entry_dumpit(struct sk_buff *skb,
 			mutex_unlock(&find.space->lock);
 			break;
 		}
-		mach_table_for_each_start(find.space, index, entry, index) {
+		for (; (entry = mach_table_next(find.space, &index)); index++) {
 			if (entry->type) {
 				mach_nl_entry_read(entry, ctx->ns, e);
 				if (mach_nl_entry_put(skb, cb, e)) {

@@ -213,7 +213,7 @@ static void mach_port_kill(struct mach_port *port,
 	port->receiver_name = 0;
 	mach_msg_queue_take_all(&msgs, &port->msgs);
 	port->msgcount = 0;
-	mach_msg_queue_for_each(kmsg, &msgs)
+	for (kmsg = msgs.head; kmsg; kmsg = kmsg->next)
 		mach_desc_transit_leave(kmsg);
 	nsrequest = mach_port_nsrequest(port);
 	if (nsrequest)

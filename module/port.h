@@ -116,6 +116,7 @@ static inline void mach_port_wake_pollers(struct mach_port *port, __poll_t mask)
 {
 	struct mach_port_requests *req = port->requests;
 
+	/* ordered against the poller's queueing by port->lock (above) */
 	if (req && waitqueue_active(&req->pollers))
 		wake_up_poll(&req->pollers, mask);
 }

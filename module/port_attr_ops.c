@@ -256,7 +256,7 @@ int mach_op_peek(struct mach_space *caller, struct mach_space *task, void *p)
 		off = 0;
 	}
 	if (off < port->msgcount) {
-		mach_msg_queue_for_each(kmsg, &port->msgs) {
+		for (kmsg = port->msgs.head; kmsg; kmsg = kmsg->next) {
 			if (!off--) {
 				found = kmsg;
 				break;

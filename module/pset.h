@@ -40,6 +40,7 @@ struct mach_pset {
 /* Wake the set's pollers (port_fd.c); pset->lock held, as for the port's. */
 static inline void mach_pset_wake_pollers(struct mach_pset *pset, __poll_t mask)
 {
+	/* ordered against the poller's queueing by pset->lock */
 	if (waitqueue_active(&pset->pollers))
 		wake_up_poll(&pset->pollers, mask);
 }

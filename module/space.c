@@ -416,7 +416,7 @@ void mach_space_destroy(struct mach_space *space)
 
 	mutex_lock(&space->lock);
 	space->active = false;
-	mach_table_for_each(space, index, entry) {
+	for (index = 0; (entry = mach_table_next(space, &index)); index++) {
 		if (entry->type)
 			mach_right_destroy_entry(space, entry);
 	}

@@ -139,12 +139,11 @@ struct mach_entry *mach_entry_lookup(struct mach_space *space, u32 name);
 struct mach_entry *mach_entry_at(struct mach_space *space, u32 index);
 struct mach_entry *mach_table_next(struct mach_space *space,
 				   unsigned long *index);
-/* Every entry ever used (in use or free), by index, from 'start' on. */
-#define mach_table_for_each_start(space, index, entry, start)		\
-	for ((index) = (start); ((entry) = mach_table_next(space, &(index))); \
-	     (index)++)
-#define mach_table_for_each(space, index, entry)			\
-	mach_table_for_each_start(space, index, entry, 0)
+/*
+ * Every entry ever used (in use or free), by index:
+ *	for (index = start; (entry = mach_table_next(space, &index)); index++)
+ * (open-coded at each use: a macro would evaluate its arguments twice).
+ */
 int mach_entry_alloc(struct mach_space *space, struct mach_entry **out);
 int mach_name_check(u32 name);
 int mach_entry_alloc_name(struct mach_space *space, u32 name,
