@@ -788,7 +788,7 @@ static void concurrent_change(void)
 static void dump_boundaries(void)
 {
 	pid_t kids[BOUNDARY_SPACES];
-	int ready[2], go[2], i, size, ret;
+	int ready[2], go[2], i, size;
 	struct nl_sock nl;
 	struct spaces ss;
 
@@ -816,16 +816,9 @@ static void dump_boundaries(void)
 	for (size = 4096; size <= 4256 && !mt_failed; size += 4) {
 		size_t seen = 0, k;
 
-		/*
-		 * Every read of the socket with that buffer, the family look-up's
-		 * too: the kernel sizes a dump's parts to the largest read so far
-		 * (a 32 KiB look-up made them 32 KiB whenever an order-3 page
-		 * was free, and the 4 KiB reads failed with EMSGSIZE).
-		 */
-		ret = nl_open_rcvbuf(&nl, (unsigned int)size);
-		if (ret == -ENOENT)
-			mt_skip("no \"mach\" generic netlink family (older mach.ko?)");
-		assert_eq(0, ret, "netlink socket");
+		open_family(&nl);
+		nl.rcvbuf = (unsigned int)size;
+		/* a reply read with that buffer sets the size of the dump's parts */
 		expect_eq(0, nl_request(&nl, MACH_NL_CMD_GET_STATS, false, NULL,
 					NULL, NULL, 0), "statistics");
 		expect_eq(0, dump_spaces(&nl, &ss), "dump the spaces");

@@ -157,17 +157,11 @@ static int family_cb(const struct nlmsghdr *nlh, void *arg)
 
 int nl_open(struct nl_sock *nl)
 {
-	return nl_open_rcvbuf(nl, 0);
-}
-
-int nl_open_rcvbuf(struct nl_sock *nl, unsigned int rcvbuf)
-{
 	struct sockaddr_nl me = { .nl_family = AF_NETLINK };
 	struct nl_req r;
 	int ret;
 
 	memset(nl, 0, sizeof(*nl));
-	nl->rcvbuf = rcvbuf;
 	nl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	if (nl->fd < 0)
 		return -errno;

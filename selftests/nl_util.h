@@ -27,11 +27,6 @@ struct nl_sock {
 
 /* Open a socket and resolve the family: 0, or -errno (ENOENT: no family). */
 int nl_open(struct nl_sock *nl);
-/*
- * The same with rcvbuf set from the start, so that no read of this socket
- * was ever larger (the family's own reply is read with it too).
- */
-int nl_open_rcvbuf(struct nl_sock *nl, unsigned int rcvbuf);
 void nl_close(struct nl_sock *nl);
 
 /* Called for each reply message; return non-zero to stop early. */
