@@ -27,6 +27,8 @@ struct nl_sock {
 
 /* Open a socket and resolve the family: 0, or -errno (ENOENT: no family). */
 int nl_open(struct nl_sock *nl);
+/* The same, reading every reply with a 'rcvbuf'-byte buffer (0: 32 KiB). */
+int nl_open_sized(struct nl_sock *nl, unsigned int rcvbuf);
 void nl_close(struct nl_sock *nl);
 
 /* Called for each reply message; return non-zero to stop early. */

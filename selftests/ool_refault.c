@@ -8,6 +8,7 @@
  * region's end gets SIGBUS there instead of someone else's memory.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -94,7 +95,19 @@ static void grown_mapping_sigbus(void)
 	p = receive_region(port);
 	assert_true(p, "a mapped region");
 	q = mremap(p, LEN, LEN + PG, MREMAP_MAYMOVE);
-	assert_true(q != MAP_FAILED, "mremap one page larger");
+	if (q == MAP_FAILED) {
+		/*
+		 * 6.1 refuses to move a mapping with inserted pages to a larger
+		 * one (ENOMEM), 6.12 moves it; either way the region must be
+		 * as it was.  The fault handler's past-the-end case is then
+		 * out of reach on this kernel: a skip, not a pass.
+		 */
+		int err = errno;
+
+		assert_true(region_intact(p, "after the refused mremap"), "region intact");
+		assert_eq(0, munmap(p, LEN), "munmap");
+		mt_skip("this kernel does not grow the mapping (mremap: %s)", strerror(err));
+	}
 	expect_true(region_intact(q, "after mremap"), "the region moved whole");
 
 	pid = mt_fork();
