@@ -21,7 +21,7 @@
  * entry or outside every mapped entry (KERN_INVALID_ADDRESS), as must the
  * pages a share pins or a copy reads (past the end of a file:
  * KERN_INVALID_ADDRESS); a mapping refused by the memory-lock limit is
- * KERN_RESOURCE_SHORTAGE.
+ * KERN_RESOURCE_SHORTAGE, one below vm.mmap_min_addr KERN_PROTECTION_FAILURE.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -487,6 +487,45 @@ static void memlock_limit(void)
 	mach_vm_deallocate(mach_task_self(), region, 16 * PG);
 }
 
+/*
+ * Below vm.mmap_min_addr only CAP_SYS_RAWIO maps (Linux's guard against
+ * NULL dereferences; macOS has __PAGEZERO there): without it a fixed
+ * mapping at 0 is refused, KERN_PROTECTION_FAILURE, shared or copied.
+ */
+static void below_mmap_min_addr(void)
+{
+	FILE *f = fopen("/proc/sys/vm/mmap_min_addr", "r");
+	unsigned long min = 0;
+	pid_t pid;
+
+	if (!f || fscanf(f, "%lu", &min) != 1)
+		min = 0;
+	if (f)
+		fclose(f);
+	if (min < PG)
+		mt_skip("vm.mmap_min_addr is %lu: page 0 may be mapped", min);
+	pid = mt_fork();
+	assert_true(pid >= 0, "fork");
+	if (pid == 0) {
+		mach_port_t h = make(PG, 0, MAP_MEM_NAMED_CREATE | RW, MACH_PORT_NULL);
+		mach_vm_address_t addr = 0;
+
+		if (!expect_true(h != MACH_PORT_NULL, "an entry") ||
+		    !expect_true(drop_capabilities(), "drop capabilities"))
+			mt_child_exit();
+		expect_kr(KERN_PROTECTION_FAILURE,
+			  mach_vm_map(mach_task_self(), &addr, PG, 0, VM_FLAGS_FIXED, h, 0,
+				      FALSE, RW, RW, VM_INHERIT_DEFAULT), "shared, at 0");
+		expect_kr(KERN_PROTECTION_FAILURE,
+			  mach_vm_map(mach_task_self(), &addr, PG, 0, VM_FLAGS_FIXED, h, 0,
+				      TRUE, RW, RW, VM_INHERIT_DEFAULT), "copied, at 0");
+		expect_eq(0, addr, "no address");
+		expect_eq(-1, msync(NULL, PG, MS_ASYNC), "nothing mapped at 0");
+		mt_child_exit();
+	}
+	expect_child_ok(pid, MU_WAIT_MS, "the child without capabilities");
+}
+
 /* --- arguments the kernel cannot read or write back ---------------------- */
 
 static void raw_arguments_fault(void)
@@ -543,6 +582,7 @@ static const struct mt_case cases[] = {
 	MT_CASE(sizes_that_overflow),
 	MT_CASE(proc_mem_write_to_read_only),
 	MT_CASE(memlock_limit),
+	MT_CASE(below_mmap_min_addr),
 	MT_CASE(raw_arguments_fault),
 };
 
