@@ -45,7 +45,7 @@ void fake_reset(void)
 	memset(names, 0, sizeof(names));
 	nnames = 0;
 	nregions = nfreed = 0;
-	next_name = 0x10003;	/* names we make: far from any a harness picks */
+	next_name = 0x10003;	/* names we make: not one in use (new_name) */
 	fake_reply_put = fake_reply_dealloc = 0;
 	fake_add(FAKE_SELF, MACH_PORT_TYPE_SEND, 1);
 }
@@ -91,11 +91,19 @@ struct fake_name *fake_add(mach_port_name_t name, mach_port_type_t type, int ure
 	return n;
 }
 
+/*
+ * A name nobody uses yet, as a kernel picks one: fuzzed messages name
+ * anything, 0x10103 included, and a send-once right made under a name the
+ * message also carried would merge their ledgers (a false double release).
+ */
 static mach_port_name_t new_name(mach_port_type_t type)
 {
-	mach_port_name_t name = next_name;
+	mach_port_name_t name;
 
-	next_name += 0x100;
+	do {
+		name = next_name;
+		next_name += 0x100;
+	} while (fake_entry(name) || !MACH_PORT_VALID(name));
 	fake_add(name, type, type & MACH_PORT_TYPE_RECEIVE ? 0 : 1);
 	return name;
 }

@@ -5,14 +5,16 @@
  * space is inactive while its task port still lives, a window between
  * mach_space_destroy's two halves), a name table whose index space is used
  * up, a port set destroyed under a member being added, a disposition no
- * caller passes.  Each case builds the state directly and checks XNU's
- * answer and that nothing is left behind (kmemleak judges after unload).
+ * caller passes, a memory object's page asked past its end.  Each case
+ * builds the state directly and checks XNU's answer and that nothing is
+ * left behind (kmemleak judges after unload).
  */
 
 #include <kunit/test.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/mach.h>
+#include "mem_entry.h"
 #include "port.h"
 #include "port_ops.h"
 #include "pset.h"
@@ -251,6 +253,29 @@ static void copyin_check_unknown_disposition(struct kunit *test)
 	mutex_unlock(&space->lock);
 }
 
+/*
+ * A memory object's pages by index: every caller checks the index against
+ * its window first, so one past the end is -EFAULT here alone; a page never
+ * touched is NULL until a fault creates it, zeroed, once.
+ */
+static void mem_object_page_bounds(struct kunit *test)
+{
+	struct mach_mem_object *obj = mach_mem_object_create(2);
+	struct page *page;
+
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(mach_mem_object_page(obj, 2, true)), -EFAULT);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(mach_mem_object_page(obj, ULONG_MAX, false)),
+			-EFAULT);
+	KUNIT_EXPECT_NULL(test, mach_mem_object_page(obj, 1, false));
+	page = mach_mem_object_page(obj, 1, true);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(page));
+	KUNIT_EXPECT_PTR_EQ(test, mach_mem_object_page(obj, 1, false), page);
+	KUNIT_EXPECT_PTR_EQ(test, mach_mem_object_page(obj, 1, true), page);
+	KUNIT_EXPECT_NULL(test, mach_mem_object_page(obj, 0, false));
+	mach_mem_object_put(obj);
+}
+
 static struct kunit_case mach_errors_cases[] = {
 	KUNIT_CASE(dead_task_port_routines),
 	KUNIT_CASE(dead_task_special_ports),
@@ -259,6 +284,7 @@ static struct kunit_case mach_errors_cases[] = {
 	KUNIT_CASE(name_indexes_run_out),
 	KUNIT_CASE(pset_add_after_destroy),
 	KUNIT_CASE(copyin_check_unknown_disposition),
+	KUNIT_CASE(mem_object_page_bounds),
 	{}
 };
 

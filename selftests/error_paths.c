@@ -28,10 +28,14 @@
  *    sender (the pseudo-receive) and returns the send's error even when the
  *    header cannot be written back to the buffer (mach_msg_receive_pseudo
  *    ignores ipc_kmsg_put_to_user's result);
- *  - a full name table is KERN_NO_SPACE for allocate and allocate_name.
+ *  - a full name table is KERN_NO_SPACE for allocate and allocate_name;
+ *  - fileport_makeport and the port-file ioctl whose results cannot be
+ *    written back are -EFAULT and leave no name, descriptor or file
+ *    reference behind.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -387,6 +391,58 @@ static void send_undo_buffer_not_writable(void)
 	munmap(m, PG);
 }
 
+/* --- descriptors: fileports and port files ------------------------------------ */
+
+/*
+ * A fileport made into arguments that cannot take its name: -EFAULT, the
+ * send right taken back, and with it the port's reference to the file (the
+ * pipe then has no reader left).
+ */
+static void fileport_name_not_writable(void)
+{
+	struct mach_fileport_args *a = page(PROT_READ | PROT_WRITE, 0);
+	int p[2], n = mu_names_count();
+
+	assert_true(a != NULL, "setup");
+	assert_eq(0, pipe(p), "pipe");
+	a->fd = p[0];
+	assert_eq(0, mprotect(a, PG, PROT_READ), "read-only arguments");
+	expect_eq(-EFAULT, raw(MACH_IOC_FILEPORT_MAKEPORT, a), "makeport, name not writable");
+	expect_eq(n, mu_names_count(), "no name left behind");
+	close(p[0]);
+	signal(SIGPIPE, SIG_IGN);
+	errno = 0;
+	expect_eq(-1, write(p[1], "x", 1), "write to the pipe");
+	expect_eq(EPIPE, errno, "EPIPE: no port holds the read end");
+	close(p[1]);
+	expect_eq(-EFAULT, raw(MACH_IOC_FILEPORT_MAKEPORT, (void *)8), "makeport, bad pointer");
+	expect_eq(-EFAULT, raw(MACH_IOC_FILEPORT_MAKEFD, (void *)8), "makefd, bad pointer");
+	munmap(a, PG);
+}
+
+static void port_fd_bad_arguments(void)
+{
+	mach_port_t port = mu_port();
+	struct mach_port_fd_args *a = page(PROT_READ | PROT_WRITE, 0);
+	int before = -1, after = -1;
+
+	assert_true(port && a, "setup");
+	expect_eq(-EFAULT, raw(MACH_IOC_PORT_FD, (void *)8), "bad pointer");
+	a->task = mach_task_self();
+	a->name = port;
+	a->fd = -1;
+	assert_eq(0, mprotect(a, PG, PROT_READ), "read-only arguments");
+	before = open("/dev/null", O_RDONLY);
+	expect_eq(-EFAULT, raw(MACH_IOC_PORT_FD, a), "the descriptor cannot be written back");
+	after = open("/dev/null", O_RDONLY);
+	/* the descriptor the call had reserved was given back: the same is next */
+	expect_eq(before + 1, after, "no descriptor installed");
+	close(before);
+	close(after);
+	expect_eq(MACH_PORT_TYPE_RECEIVE, mu_type(port), "the port is unchanged");
+	munmap(a, PG);
+}
+
 /* --- a full name table ---------------------------------------------------------- */
 
 #define MAX_NAMES "/sys/module/mach/parameters/max_names"
@@ -458,6 +514,8 @@ static const struct mt_case cases[] = {
 	MT_CASE(rcv_large_size_not_writable),
 	MT_CASE(send_undo_buffer_not_writable),
 	MT_CASE(name_table_full),
+	MT_CASE(fileport_name_not_writable),
+	MT_CASE(port_fd_bad_arguments),
 };
 
 int main(void)

@@ -129,6 +129,18 @@ while read -r st name; do
 	case $st in ok | fail) host_result "$st" "$name" ;; esac
 done <<<"$mig_results"
 
+echo "==== host: userspace parsers under libFuzzer ===="
+# fuzz/: machd's request decoding and libmach's message helpers, ASan and
+# UBSan, each harness MACH_PARSER_FUZZ_SECONDS (default 10) on its corpus.
+need_pkgs clang libclang-rt-14-dev
+if make -s -C "$REPO_DIR/fuzz" run SECONDS="${MACH_PARSER_FUZZ_SECONDS:-10}" \
+	>"$MACH_BUILD/parser-fuzz.log" 2>&1; then
+	host_result ok "libFuzzer: machd and libmach parsers ($(grep -c '^fuzz: ' "$MACH_BUILD/parser-fuzz.log") harnesses)"
+else
+	tail -n 20 "$MACH_BUILD/parser-fuzz.log"
+	host_result fail "libFuzzer: machd and libmach parsers (log $MACH_BUILD/parser-fuzz.log)"
+fi
+
 for k in $kernels; do
 	echo "==== $k ===="
 	out=$MACH_BUILD/$k

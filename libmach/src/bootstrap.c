@@ -83,8 +83,16 @@ static kern_return_t port_reply(union bootstrap_buf *b, mach_msg_id_t id,
 	if (!(b->head.msgh_bits & MACH_MSGH_BITS_COMPLEX)) {
 		kern_return_t kr = code_reply(b, id);
 
-		/* A "success" without the port is a server bug, not success. */
-		return kr == KERN_SUCCESS ? MIG_TYPE_ERROR : kr;
+		/*
+		 * A "success" without the port is a server bug, not success:
+		 * rejected like any malformed reply, whose rights MIG's stubs
+		 * destroy (a voucher's, say).
+		 */
+		if (kr == KERN_SUCCESS) {
+			mach_msg_destroy(&b->head);
+			kr = MIG_TYPE_ERROR;
+		}
+		return kr;
 	}
 	if (b->head.msgh_id != BOOTSTRAP_REPLY_ID(id)) {
 		mach_msg_destroy(&b->head);
