@@ -16,6 +16,8 @@
 #include "loop.h"
 #include "machnetd.h"
 #include "netname_serve.h"
+#include "peer.h"
+#include "ports.h"
 #include "watch.h"
 
 static int epfd = -1, sigfd = -1, setfd = -1;
@@ -100,6 +102,7 @@ static void notification(mach_msg_header_t *in)
 		if (in->msgh_size < sizeof(*n) - sizeof(n->trailer))
 			break;
 		watch_forget(name);
+		ports_port_died(name);
 		netname_port_died(name);
 		/* The notification's own dead-name uref. */
 		(void)mach_port_deallocate(mach_task_self(), name);
@@ -120,9 +123,16 @@ static void dispatch(mach_msg_header_t *in)
 		serve_request(in);
 	else if (in->msgh_local_port == notify_port)
 		notification(in);
-	else
+	else if (!ports_receive(in))
 		mach_msg_destroy(in);
 }
+
+/*
+ * While a peer's send queue is over its limit the set is not drained (the
+ * kernel queues of the proxies hold senders back); set_backlog remembers
+ * to drain once it is not.
+ */
+static bool set_backlog;
 
 /* Drain the set: each arriving message is one edge. */
 static void on_set(void *arg, uint32_t events)
@@ -132,8 +142,13 @@ static void on_set(void *arg, uint32_t events)
 	for (;;) {
 		mach_msg_return_t mr;
 
-		mr = mach_msg(rcv_buf, MACH_RCV_MSG | MACH_RCV_TIMEOUT | MACH_RCV_LARGE, 0,
-			      rcv_size, port_set, 0, MACH_PORT_NULL);
+		if (peers_tx_full()) {
+			set_backlog = true;
+			return;
+		}
+		set_backlog = false;
+		mr = mach_msg(rcv_buf, MACH_RCV_MSG | MACH_RCV_TIMEOUT | MACH_RCV_LARGE |
+			      PORTS_RCV_OPTIONS, 0, rcv_size, port_set, 0, MACH_PORT_NULL);
 		if (mr == MACH_RCV_TIMED_OUT)
 			return;
 		if (mr == MACH_RCV_TOO_LARGE) {
@@ -208,7 +223,14 @@ int loop_run(void)
 	on_set(NULL, 0);
 	while (stop_code < 0) {
 		struct epoll_event ev[32];
-		int n = epoll_wait(epfd, ev, 32, -1);
+		uint64_t now = loop_now_ms();
+		int t1 = peers_timeout_ms(now), t2 = ports_timeout_ms(now);
+		int timeout = t1 < 0 ? t2 : t2 < 0 ? t1 : t1 < t2 ? t1 : t2;
+		int n;
+
+		if (set_backlog && (timeout < 0 || timeout > 1))
+			timeout = 1;
+		n = epoll_wait(epfd, ev, 32, timeout);
 
 		if (n < 0 && errno != EINTR) {
 			logmsg(LOG_ERR, "epoll_wait: %s", strerror(errno));
@@ -219,6 +241,11 @@ int loop_run(void)
 
 			src->fn(src->arg, ev[i].events);
 		}
+		now = loop_now_ms();
+		peers_tick(now);
+		ports_tick(now);
+		if (set_backlog)
+			on_set(NULL, 0);
 	}
 	return stop_code;
 }

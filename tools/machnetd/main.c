@@ -31,6 +31,9 @@
 #include "loop.h"
 #include "machnetd.h"
 #include "netname_serve.h"
+#include "peer.h"
+#include "ports.h"
+#include "rights.h"
 #include "watch.h"
 
 struct config cfg;
@@ -128,6 +131,9 @@ static int setup(void)
 		return 1;
 	}
 	if (loop_init() < 0)
+		return 1;
+	rights_init();
+	if (!peers_init())
 		return 1;
 	if (register_service() < 0)
 		return 1;
@@ -232,6 +238,8 @@ int main(int argc, char **argv)
 
 	rc = loop_run();
 
+	peers_exit();
+	ports_exit();
 	netname_clear();
 	if (pidfile)
 		unlink(pidfile);
