@@ -56,6 +56,7 @@ selftests: libmach
 tools: libmach
 	$(MAKE) -C tools
 	$(MAKE) -C tools/lsmp
+	$(MAKE) -C tools/machnetd
 
 # KERNELS="debug-6.1 stock-6.1" picks part of the matrix; EXTRA_TESTS=DIR adds
 # programs written as ordinary macOS Mach code (see testing/README.md).
@@ -103,3 +104,4 @@ clean:
 	$(MAKE) -C selftests clean
 	$(MAKE) -C tools clean
 	$(MAKE) -C tools/lsmp clean
+	$(MAKE) -C tools/machnetd clean
