@@ -5,7 +5,7 @@
  * through to machnetd) options.
  *
  * One host: every netname call's return code, Mach 3.0's values
- * (NOT_CHECKED_IN, NOT_YOURS, HOST_NOT_FOUND, INVALID_PORT), look-ups by
+ * (NOT_CHECKED_IN, NOT_YOURS, NO_SUCH_HOST, INVALID_PORT), look-ups by
  * "", "*" and our own host name, a dead port's name dropped, the sender-host
  * extension on a local port; machd -n finds a netname-only name through
  * bootstrap_look_up, plain machd does not.  Every case ends with the hosts
@@ -69,7 +69,8 @@ static int role_codes(int argc, char **argv)
 	expect_eq(p, found, "look_up \"alpha\" gives our own port");
 	expect_eq(3, mu_refs(p, MACH_PORT_RIGHT_SEND), "three send rights from three look-ups");
 
-	expect_kr(NETNAME_HOST_NOT_FOUND, netname_look_up(s, "nosuchhost", "codes.svc", &found),
+	/* as the historical server: a host it has never heard of */
+	expect_kr(NETNAME_NO_SUCH_HOST, netname_look_up(s, "nosuchhost", "codes.svc", &found),
 		  "look_up on a host that is no peer");
 	expect_kr(NETNAME_NOT_YOURS, netname_check_in(s, "codes.svc", other, q),
 		  "check_in of a taken name with another signature");
