@@ -22,7 +22,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -423,9 +427,90 @@ static pid_t start_holder(void)
 	return pid;
 }
 
+/* --- veth pairs over rtnetlink (busybox's ip cannot name a veth peer) --------- */
+
+static struct rtattr *nl_add(struct nlmsghdr *n, unsigned short type, const void *data,
+			     size_t len)
+{
+	struct rtattr *a = (struct rtattr *)((char *)n + NLMSG_ALIGN(n->nlmsg_len));
+
+	a->rta_type = type;
+	a->rta_len = (unsigned short)RTA_LENGTH(len);
+	if (len)
+		memcpy(RTA_DATA(a), data, len);
+	n->nlmsg_len = NLMSG_ALIGN(n->nlmsg_len) + RTA_ALIGN(a->rta_len);
+	return a;
+}
+
+static void nl_end(struct nlmsghdr *n, struct rtattr *nest)
+{
+	nest->rta_len = (unsigned short)((char *)n + n->nlmsg_len - (char *)nest);
+}
+
+/* Make veth a in namespace fd na, its peer b in namespace fd nb. */
+static bool veth_pair(const char *a, int na, const char *b, int nb)
+{
+	union {
+		struct nlmsghdr	n;
+		char		buf[1024];
+	} req;
+	struct nlmsghdr *n = &req.n;
+	struct ifinfomsg *ifi;
+	struct rtattr *info, *data, *peer;
+	struct ifinfomsg pi;
+	char ack[1024];
+	struct nlmsgerr *e;
+	uint32_t fd;
+	int sock;
+	ssize_t got;
+
+	memset(&req, 0, sizeof(req));
+	n->nlmsg_len = NLMSG_LENGTH(sizeof(*ifi));
+	n->nlmsg_type = RTM_NEWLINK;
+	n->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK;
+	ifi = NLMSG_DATA(n);
+	ifi->ifi_family = AF_UNSPEC;
+	nl_add(n, IFLA_IFNAME, a, strlen(a) + 1);
+	fd = (uint32_t)na;
+	nl_add(n, IFLA_NET_NS_FD, &fd, sizeof(fd));
+	info = nl_add(n, IFLA_LINKINFO, NULL, 0);
+	nl_add(n, IFLA_INFO_KIND, "veth", 4);
+	data = nl_add(n, IFLA_INFO_DATA, NULL, 0);
+	peer = nl_add(n, VETH_INFO_PEER, NULL, 0);
+	memset(&pi, 0, sizeof(pi));
+	memcpy(req.buf + n->nlmsg_len, &pi, sizeof(pi));
+	n->nlmsg_len += NLMSG_ALIGN(sizeof(pi));
+	nl_add(n, IFLA_IFNAME, b, strlen(b) + 1);
+	fd = (uint32_t)nb;
+	nl_add(n, IFLA_NET_NS_FD, &fd, sizeof(fd));
+	nl_end(n, peer);
+	nl_end(n, data);
+	nl_end(n, info);
+
+	sock = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (sock < 0)
+		return false;
+	if (send(sock, &req, n->nlmsg_len, 0) < 0) {
+		close(sock);
+		return false;
+	}
+	got = recv(sock, ack, sizeof(ack), 0);
+	close(sock);
+	e = NLMSG_DATA((struct nlmsghdr *)ack);
+	if (got < (ssize_t)NLMSG_LENGTH(sizeof(*e)) ||
+	    ((struct nlmsghdr *)ack)->nlmsg_type != NLMSG_ERROR || e->error != 0) {
+		mt_diag("RTM_NEWLINK veth %s/%s: %s", a, b,
+			got > 0 ? strerror(-e->error) : strerror(errno));
+		return false;
+	}
+	return true;
+}
+
 static bool make_links(void)
 {
-	int a, b;
+	int a, b, fa, fb;
+	char path[64];
+	bool ok;
 
 	for (a = 0; a < nhosts; a++) {
 		if (!sh("nsenter -t %d -n ip link set lo up", (int)hosts[a].holder))
@@ -435,15 +520,23 @@ static bool make_links(void)
 		for (b = a + 1; b < nhosts; b++) {
 			char ea[16], eb[16];
 
-			snprintf(ea, sizeof(ea), "mn%d%c%c", (int)(getpid() % 100000), 'a' + a, 'a' + b);
-			snprintf(eb, sizeof(eb), "mn%d%c%c", (int)(getpid() % 100000), 'a' + b, 'a' + a);
-			if (!sh("ip link add name %s type veth peer name %s", ea, eb)) {
-				mt_diag("no veth pairs: is veth built in or veth.ko loaded?");
+			/* in a's namespace the link "to-<b>", and the other way */
+			snprintf(ea, sizeof(ea), "to-%s", net_host_name[b]);
+			snprintf(eb, sizeof(eb), "to-%s", net_host_name[a]);
+			snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)hosts[a].holder);
+			fa = open(path, O_RDONLY | O_CLOEXEC);
+			snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)hosts[b].holder);
+			fb = open(path, O_RDONLY | O_CLOEXEC);
+			ok = fa >= 0 && fb >= 0 && veth_pair(ea, fa, eb, fb);
+			if (fa >= 0)
+				close(fa);
+			if (fb >= 0)
+				close(fb);
+			if (!ok) {
+				mt_diag("no veth pair: is veth built in or veth.ko loaded?");
 				return false;
 			}
-			if (!sh("ip link set %s netns %d && ip link set %s netns %d",
-				ea, (int)hosts[a].holder, eb, (int)hosts[b].holder) ||
-			    !sh("nsenter -t %d -n ip addr add %s/24 dev %s && nsenter -t %d -n ip link set %s up",
+			if (!sh("nsenter -t %d -n ip addr add %s/24 dev %s && nsenter -t %d -n ip link set %s up",
 				(int)hosts[a].holder, net_addr(a, b), ea, (int)hosts[a].holder, ea) ||
 			    !sh("nsenter -t %d -n ip addr add %s/24 dev %s && nsenter -t %d -n ip link set %s up",
 				(int)hosts[b].holder, net_addr(b, a), eb, (int)hosts[b].holder, eb))
@@ -521,7 +614,7 @@ static bool start_host(int h, const struct net_opts *o)
 	return net_machnetd_start(h);
 }
 
-bool net_up(const struct net_opts *o)
+static bool up(const struct net_opts *o)
 {
 	ssize_t n;
 	int h;
@@ -570,6 +663,15 @@ bool net_up(const struct net_opts *o)
 		}
 	}
 	return true;
+}
+
+bool net_up(const struct net_opts *o)
+{
+	if (up(o))
+		return true;
+	/* a case whose hosts did not come up has failed, whatever else it checks */
+	mt_fail_at(__FILE__, __LINE__, "the test hosts did not come up");
+	return false;
 }
 
 pid_t net_machnetd_pid(int host)
