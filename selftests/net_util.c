@@ -549,6 +549,7 @@ static bool make_links(void)
 static bool write_config(int h, const struct net_opts *o)
 {
 	const char *cd = net_cert("");	/* the directory, ending in '/' */
+	const char *cert = o->cert[h] ? o->cert[h] : net_host_name[h];
 	char path[256];
 	FILE *f;
 	int p;
@@ -559,8 +560,7 @@ static bool write_config(int h, const struct net_opts *o)
 		return false;
 	fprintf(f, "# machnetd.conf of test host %s\n", net_host_name[h]);
 	fprintf(f, "name %s\nlisten 0.0.0.0:%d\n", net_host_name[h], NET_PORT);
-	fprintf(f, "cert %s%s.pem\nkey %s%s.key\nca %sca.pem\n", cd, net_host_name[h],
-		cd, net_host_name[h], cd);
+	fprintf(f, "cert %s%s.pem\nkey %s%s.key\nca %sca.pem\n", cd, cert, cd, cert, cd);
 	for (p = 0; p < nhosts; p++)
 		if (p != h)
 			fprintf(f, "peer %s %s:%d\n", net_host_name[p], net_addr(p, h), NET_PORT);

@@ -42,6 +42,7 @@ struct net_opts {
 	int		nhosts;		/* 1..3 */
 	bool		fallthrough;	/* machd -n on every host */
 	const char	*extra_conf;	/* appended to every machnetd.conf */
+	const char	*cert[NET_MAX_HOSTS];	/* a host's cert/key base name if not its own */
 };
 
 /* A role: runs in its own process on a host; returns its exit code. */
