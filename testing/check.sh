@@ -76,8 +76,9 @@ else
 	host_result fail "build libmach, tools and selftests"
 fi
 
-machd= lsmp=
+machd= lsmp= machnetd=
 [ ! -x "$MACH_BUILD/tools/machd" ] || machd=$MACH_BUILD/tools/machd
+[ ! -x "$MACH_BUILD/tools/machnetd" ] || machnetd=$MACH_BUILD/tools/machnetd
 [ ! -x "$MACH_BUILD/tools/lsmp" ] || lsmp=$MACH_BUILD/tools/lsmp
 
 extra=
@@ -140,7 +141,7 @@ for k in $kernels; do
 	"$TESTING_DIR/initramfs.sh" "$out/initramfs.cpio.gz" --module "$ko" --kind "$kind" \
 		${selftests:+--selftests "$selftests"} ${extra:+--extra "$extra"} \
 		${test_timeout:+--test-timeout "$test_timeout"} ${machd:+--machd "$machd"} \
-		${stress:+--stress} ${lsmp:+--lsmp "$lsmp"}
+		${stress:+--stress} ${lsmp:+--lsmp "$lsmp"} ${machnetd:+--machnetd "$machnetd"}
 	echo "booting $k (console: $out/console.log)"
 	rm -f "$out/console.log" "$out/results.log"
 	vmstatus=0
