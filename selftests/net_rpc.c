@@ -382,7 +382,9 @@ static mach_port_t arm_no_senders(mach_port_t port, mach_port_t notify)
 {
 	mach_port_t prev;
 
-	expect_kr(KERN_SUCCESS, nu_request(port, MACH_NOTIFY_NO_SENDERS, 0, notify, &prev),
+	/* sync one past the make-send count: only the rights we send next count */
+	expect_kr(KERN_SUCCESS, nu_request(port, MACH_NOTIFY_NO_SENDERS,
+					   mu_status(port).mps_mscount + 1, notify, &prev),
 		  "request no-senders");
 	return port;
 }
@@ -535,8 +537,9 @@ static int role_forwarder(int argc, char **argv)
 		return 1;
 	relay = net_look_up_wait(s, "bravo", "relay", WAIT_MS, &kr);
 	assert_kr_ret(NETNAME_SUCCESS, kr, "look_up bravo's relay");
-	arm_no_senders(q, notify);
 	for (k = 0; k < 3; k++) {
+		if (k == 2)	/* the last round: no-senders once it is over */
+			arm_no_senders(q, notify);
 		memset(&pm, 0, sizeof(pm));
 		header(&pm.h, relay, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, ID_FORWARD,
 		       sizeof(pm), true);
