@@ -80,7 +80,7 @@ static int role_watcher(int argc, char **argv)
 	net_post("victim.kill");
 
 	if (nu_recv_notification(notify, &r, MACH_NOTIFY_DEAD_NAME,
-				 sizeof(mach_dead_name_notification_t), WAIT_MS))
+				 NU_SIZE_NAME, WAIT_MS))
 		expect_eq(p, nu_word(&r, NU_OFF_WORD), "the notification names the proxy");
 	expect_true(mu_type(p) & MACH_PORT_TYPE_DEAD_NAME, "the proxy is a dead name");
 	expect_kr(MACH_SEND_INVALID_DEST, mu_send(p, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0,
@@ -129,7 +129,7 @@ static int role_ns_owner(int argc, char **argv)
 	nu_expect_nothing(notify, "no-senders while alpha holds one reference");
 	net_post("ns.checked1");
 	if (nu_recv_notification(notify, &r, MACH_NOTIFY_NO_SENDERS,
-				 sizeof(mach_no_senders_notification_t), WAIT_MS))
+				 NU_SIZE_NAME, WAIT_MS))
 		expect_eq(mu_status(p).mps_mscount, nu_word(&r, NU_OFF_WORD),
 			  "not_count is the make-send count");
 	expect_eq(0, mu_status(p).mps_srights, "no send rights left anywhere");
@@ -215,7 +215,7 @@ static int role_so_client(int argc, char **argv)
 			continue;
 		}
 		nu_recv_notification(r, &m, MACH_NOTIFY_SEND_ONCE,
-				     sizeof(mach_send_once_notification_t), WAIT_MS);
+				     NU_SIZE_SEND_ONCE, WAIT_MS);
 	}
 	nu_expect_nothing(r, "nothing more on the reply port");
 	return 0;

@@ -115,10 +115,10 @@ static int role_pending_client(int argc, char **argv)
 		      "request");
 	/* the test kills bravo's machnetd now: the pending RPC must return */
 	if (nu_recv_notification(reply, &m, MACH_NOTIFY_SEND_ONCE,
-				 sizeof(mach_send_once_notification_t), 2 * WAIT_MS))
+				 NU_SIZE_SEND_ONCE, 2 * WAIT_MS))
 		mt_diag("the pending RPC returned (send-once notification)");
 	if (nu_recv_notification(notify, &m, MACH_NOTIFY_DEAD_NAME,
-				 sizeof(mach_dead_name_notification_t), WAIT_MS))
+				 NU_SIZE_NAME, WAIT_MS))
 		expect_eq(srv, nu_word(&m, NU_OFF_WORD), "dead-name notification for the proxy");
 	expect_true(mu_type(srv) & MACH_PORT_TYPE_DEAD_NAME, "the proxy is a dead name");
 	expect_kr(MACH_SEND_INVALID_DEST, mu_send(srv, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0,
@@ -161,7 +161,7 @@ static int role_owner(int argc, char **argv)
 	net_post("owned.armed");
 	/* the test kills alpha's machnetd */
 	if (nu_recv_notification(notify, &m, MACH_NOTIFY_NO_SENDERS,
-				 sizeof(mach_no_senders_notification_t), 2 * WAIT_MS))
+				 NU_SIZE_NAME, 2 * WAIT_MS))
 		expect_eq(mu_status(p).mps_mscount, nu_word(&m, NU_OFF_WORD), "not_count");
 	/* check in again for alpha's new machnetd to find */
 	assert_kr_ret(NETNAME_SUCCESS, netname_check_in(s, "owned", sig, p), "check_in again");

@@ -371,7 +371,7 @@ static bool expect_no_senders(mach_port_t port, mach_port_t notify, const char *
 	struct mu_rcv r;
 
 	if (!nu_recv_notification(notify, &r, MACH_NOTIFY_NO_SENDERS,
-				  sizeof(mach_no_senders_notification_t), WAIT_MS)) {
+				  NU_SIZE_NAME, WAIT_MS)) {
 		mt_diag("%s: no no-senders notification", what);
 		return false;
 	}
