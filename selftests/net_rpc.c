@@ -382,7 +382,11 @@ static mach_port_t arm_no_senders(mach_port_t port, mach_port_t notify)
 {
 	mach_port_t prev;
 
-	expect_kr(KERN_SUCCESS, nu_request(port, MACH_NOTIFY_NO_SENDERS, 0, notify, &prev),
+	/*
+	 * sync 1: with no send right yet, a request with sync 0 (<= the
+	 * make-send count 0) fires at once, as on XNU.
+	 */
+	expect_kr(KERN_SUCCESS, nu_request(port, MACH_NOTIFY_NO_SENDERS, 1, notify, &prev),
 		  "request no-senders");
 	return port;
 }
