@@ -134,6 +134,19 @@ while read -r st name; do
 	esac
 done <<<"$install_results"
 
+echo "==== host: mig ===="
+# tools/mig/tests/run.sh prints "ok|fail NAME" per part: malformed .defs,
+# real .defs and their stubs, options, a short fuzz run (MIG_FUZZ_SECONDS).
+need_pkgs flex bison clang libclang-rt-14-dev
+mig_rc=0
+mig_results=$(make -s -C "$REPO_DIR/tools/mig" check 2>"$MACH_BUILD/mig-check.log") || mig_rc=$?
+if [ "$mig_rc" -ne 0 ] && ! grep -q '^fail ' <<<"$mig_results"; then
+	mig_results+=$'\n'"fail mig: tools/mig/tests/run.sh stopped early (status $mig_rc, log $MACH_BUILD/mig-check.log)"
+fi
+while read -r st name; do
+	case $st in ok | fail) host_result "$st" "$name" ;; esac
+done <<<"$mig_results"
+
 for k in $kernels; do
 	echo "==== $k ===="
 	out=$MACH_BUILD/$k
