@@ -82,7 +82,7 @@ struct ctx {
 	mach_port_t *extra;		/* name-scale rows: the padding rights */
 	unsigned int nextra;
 
-	pid_t server_pid;		/* pipe-proc: the server process */
+	pid_t server_pid;		/* pipe-proc, mach-rpc-proc: the server process */
 	struct binder_ctx *binder;	/* mech_binder.c */
 };
 
@@ -122,7 +122,7 @@ extern const struct mech mech_pipe, mech_pipe_proc, mech_socket, mech_futex, mec
 
 /* mech_mach.c */
 extern const struct mech mech_mach_rpc, mech_mach_oneway, mech_mach_ool,
-	mech_mach_ool_touch, mech_mach_pset;
+	mech_mach_ool_touch, mech_mach_pset, mech_mach_rpc_proc;
 void kr_check(kern_return_t kr, const char *what);
 void mach_check(mach_msg_return_t mr, const char *what);
 mach_port_t new_port(bool send);

@@ -2,13 +2,18 @@
 /*
  * machbench's Mach rows: the RPC (send a request with a MAKE_SEND_ONCE
  * reply right, the server answers and receives the next request in one
- * mach_msg), a one-way stream, OOL memory, and the RPC received through a
- * port set.  The helpers are shared with scale.c.
+ * mach_msg), a one-way stream, OOL memory, the RPC received through a
+ * port set, and the RPC with its server in another process (as a real
+ * Mach server is).  The helpers are shared with scale.c.
  */
 #include "machbench.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 struct ool_msg {
 	mach_msg_header_t hdr;
@@ -248,6 +253,74 @@ void mach_stop(struct ctx *c)
 }
 
 
+/*
+ * mach-rpc-proc: the server is a forked process with a space of its own,
+ * so the request's send-once reply right is named in another space, as
+ * between a real client and server.  The child finds its client through
+ * the bootstrap port it inherits (pointed at a port of ours for the fork)
+ * and sends it a send right to the port it serves.
+ */
+#define ID_HELLO_PROC	0x6d620020
+
+static int rpc_proc_setup(struct ctx *c)
+{
+	mach_port_t task = mach_task_self(), old_boot, boot;
+	struct {
+		mach_msg_header_t hdr;
+		unsigned char trailer[128];
+	} m;
+
+	kr_check(task_get_bootstrap_port(task, &old_boot), "task_get_bootstrap_port");
+	boot = new_port(true);
+	kr_check(task_set_bootstrap_port(task, boot), "task_set_bootstrap_port");
+	fflush(NULL);
+	c->server_pid = fork();
+	if (c->server_pid < 0)
+		die("fork: %s", strerror(errno));
+	if (c->server_pid == 0) {
+		mach_port_t parent;
+
+		pin(c->server_cpu);
+		kr_check(task_get_bootstrap_port(mach_task_self(), &parent),
+			 "server: bootstrap port");
+		c->port = new_port(false);
+		c->rcv_name = c->port;
+		m.hdr = (mach_msg_header_t){
+			.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND,
+						    MACH_MSG_TYPE_MAKE_SEND),
+			.msgh_size = sizeof(m.hdr),
+			.msgh_remote_port = parent,
+			.msgh_local_port = c->port,
+			.msgh_id = ID_HELLO_PROC,
+		};
+		mach_check(mach_msg(&m.hdr, MACH_SEND_MSG, sizeof(m.hdr), 0, MACH_PORT_NULL,
+				    MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL), "server: hello");
+		mach_server(c);
+		_exit(0);
+	}
+	mach_check(mach_msg(&m.hdr, MACH_RCV_MSG, 0, sizeof(m), boot, MACH_MSG_TIMEOUT_NONE,
+			    MACH_PORT_NULL), "rpc-proc: hello");
+	if (m.hdr.msgh_id != ID_HELLO_PROC)
+		die("rpc-proc: message 0x%x, expected the server's hello", m.hdr.msgh_id);
+	c->port = m.hdr.msgh_remote_port;	/* our send right to the server */
+	c->reply = new_port(false);
+	task_set_bootstrap_port(task, old_boot);
+	mach_port_destroy(task, boot);
+	return 0;
+}
+
+static void rpc_proc_teardown(struct ctx *c)
+{
+	mach_port_t task = mach_task_self();
+	int st;
+
+	if (waitpid(c->server_pid, &st, 0) != c->server_pid || !WIFEXITED(st) ||
+	    WEXITSTATUS(st))
+		die("mach-rpc-proc: the server process failed (status 0x%x)", st);
+	mach_port_deallocate(task, c->port);
+	mach_port_destroy(task, c->reply);
+}
+
 static const unsigned int pset_members[] = { 1, 100, 10000, 0 };
 
 const struct mech mech_mach_rpc = {
@@ -266,6 +339,10 @@ const struct mech mech_mach_ool = {
 const struct mech mech_mach_ool_touch = {
 	"mach-ool-touch", "rt", "mach-ool, and the server reads one byte of every page", true,
 	mach_setup, mach_server, mach_ool_client, mach_stop, mach_teardown, sz_ool, NULL, false
+};
+const struct mech mech_mach_rpc_proc = {
+	"mach-rpc-proc", "rt", "mach-rpc with the server in another process (its own space)", true,
+	rpc_proc_setup, NULL, mach_rpc_client, mach_stop, rpc_proc_teardown, sz_all, NULL, false
 };
 const struct mech mech_mach_pset = {
 	"mach-pset", "rt", "Mach RPC received through a port set of 1/100/10000 members", true,

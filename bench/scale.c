@@ -299,8 +299,7 @@ static void mem_port(void)
 	r->med = (double)(b.slab_kb - a.slab_kb) * 1024.0 / MEM_PORTS;
 	snprintf(r->info, sizeof(r->info),
 		 "%u ports with a send right in a child; objects: mach_port %ld B; "
-		 "mach_entry %ld B (two per port)", MEM_PORTS,
-		 slab_object("mach_port"), slab_object("mach_entry"));
+		 "two name-table entries of 24 B", MEM_PORTS, slab_object("mach_port"));
 out:
 	send_simple(child_port, ID_EXIT, 0);
 	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
@@ -351,8 +350,8 @@ static void mem_msg(void)
 		die("mem-msg: /proc/meminfo went away");
 	r->med = (double)(b.slab_kb - a.slab_kb) * 1024.0 / r->iters;
 	snprintf(r->info, sizeof(r->info),
-		 "%ld messages of 64 B on %u ports; object: mach_kmsg_small %ld B",
-		 r->iters, MEM_QPORTS, slab_object("mach_kmsg_small"));
+		 "%ld messages of 64 B on %u ports; object: mach_kmsg_tiny %ld B",
+		 r->iters, MEM_QPORTS, slab_object("mach_kmsg_tiny"));
 out:
 	for (unsigned int p = 0; p < MEM_QPORTS; p++)
 		mach_port_destroy(task, ports[p]);

@@ -10,6 +10,7 @@
 #include <linux/list.h>
 #include <linux/uidgid.h>
 #include "mach_types.h"
+#include "port.h"
 
 struct mach_port_deaths;
 struct mach_kdesc;
@@ -19,7 +20,7 @@ struct mach_user;
 struct pid;
 
 struct mach_kmsg {
-	struct list_head link;		/* on the destination's queue */
+	struct mach_kmsg *next;		/* on the destination's queue */
 	u32 size;			/* msgh_size: header and body */
 	u32 room;			/* bytes 'data' can hold */
 	struct mach_port *dest;		/* remote right ... */
@@ -31,6 +32,7 @@ struct mach_kmsg {
 	u32 ndesc;
 	struct mach_kdesc *desc;
 	bool carries_receive;		/* a receive right is in the body */
+	s8 cls;				/* slab class (kmsg.c), -1: kvmalloc */
 
 	/* what the message is charged to; NULL when the kernel sent it */
 	struct mach_user *user;
@@ -44,6 +46,48 @@ struct mach_kmsg {
 	struct mach_msg_header *hdr;	/* points into 'data' */
 	u8 data[];
 };
+
+/* The slab classes of small messages (kmsg.c) */
+#define MACH_KMSG_CLASS_TINY	0
+#define MACH_KMSG_CLASS_SMALL	1
+#define MACH_KMSG_CLASSES	2
+
+/* A port's message queue (struct mach_msg_queue, port.h); port->lock. */
+static inline void mach_msg_queue_init(struct mach_msg_queue *q)
+{
+	q->head = NULL;
+	q->tail = &q->head;
+}
+
+static inline void mach_msg_queue_push(struct mach_msg_queue *q,
+				       struct mach_kmsg *kmsg)
+{
+	kmsg->next = NULL;
+	*q->tail = kmsg;
+	q->tail = &kmsg->next;
+}
+
+static inline struct mach_kmsg *mach_msg_queue_pop(struct mach_msg_queue *q)
+{
+	struct mach_kmsg *kmsg = q->head;
+
+	if (kmsg) {
+		q->head = kmsg->next;
+		if (!q->head)
+			q->tail = &q->head;
+		kmsg->next = NULL;
+	}
+	return kmsg;
+}
+
+/* Move every message of 'from' to 'to' (empty), leaving 'from' empty. */
+static inline void mach_msg_queue_take_all(struct mach_msg_queue *to,
+					   struct mach_msg_queue *from)
+{
+	to->head = from->head;
+	to->tail = from->head ? from->tail : &to->head;
+	mach_msg_queue_init(from);
+}
 
 int mach_kmsg_init_cache(void);
 void mach_kmsg_exit_cache(void);
@@ -75,7 +119,22 @@ void mach_rcv_target_lookup(struct mach_space *space,
 int mach_kmsg_copyin_rights(struct mach_space *space, struct mach_kmsg *kmsg,
 			    struct mach_rcv_target *rt);
 
-u32 mach_trailer_size(u32 option);
+/* REQUESTED_TRAILER_SIZE: the trailer size the receive options ask for. */
+static inline u32 mach_trailer_size(u32 option)
+{
+	/* by MACH_RCV_TRAILER_ELEMENTS: NULL, SEQNO, SENDER, AUDIT, CTX */
+	static const u8 sizes[16] = {
+		8, 12, 20, 52, 60, MACH_TRAILER_MAX_SIZE,
+		MACH_TRAILER_MAX_SIZE, MACH_TRAILER_MAX_SIZE,
+		MACH_TRAILER_MAX_SIZE, MACH_TRAILER_MAX_SIZE,
+		MACH_TRAILER_MAX_SIZE, MACH_TRAILER_MAX_SIZE,
+		MACH_TRAILER_MAX_SIZE, MACH_TRAILER_MAX_SIZE,
+		MACH_TRAILER_MAX_SIZE, MACH_TRAILER_MAX_SIZE,
+	};
+
+	return sizes[MACH_RCV_TRAILER_ELEMENTS(option)];
+}
+
 void mach_trailer_fill(u32 *words, const struct mach_kmsg *kmsg, u32 option,
 		       u32 seqno, u64 context);
 

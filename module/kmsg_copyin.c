@@ -19,6 +19,7 @@
 #include <linux/sort.h>
 #include "desc.h"
 #include "kmsg.h"
+#include "port.h"
 #include "right.h"
 #include "space.h"
 
@@ -181,11 +182,84 @@ static void mach_use_take_dead(struct mach_space *space, struct mach_use *use)
 		mach_right_take_dead(space, entry, use->disp);
 }
 
+/*
+ * The receive target of a combined call, looked up under the same lock
+ * hold; an RPC client receives on the port it names as its reply port,
+ * whose entry the header's copyin has just looked at.
+ */
+static void mach_rcv_target_find(struct mach_space *space,
+				 struct mach_rcv_target *rt,
+				 struct mach_entry *seen)
+{
+	if (seen && seen->name == rt->name &&
+	    (seen->type & MACH_PORT_TYPE_RECEIVE) &&
+	    !(seen->type & MACH_PORT_TYPE_PORT_SET)) {
+		rt->done = true;
+		rt->port = seen->object;
+		mach_port_get(rt->port);
+		return;
+	}
+	mach_rcv_target_lookup(space, rt);
+}
+
+/*
+ * The common case, a message without a body naming two different rights
+ * (or only its destination): the same checks, codes and effects as the
+ * general path below, without its bookkeeping.  With two distinct names
+ * the order of the takes does not matter.  -EAGAIN: the general path must
+ * do it (one name used twice).
+ */
+static int mach_kmsg_copyin_header(struct mach_space *space,
+				   struct mach_kmsg *kmsg,
+				   struct mach_rcv_target *rt)
+{
+	struct mach_msg_header *h = kmsg->hdr;
+	struct mach_use reply = { h->local, MACH_MSGH_BITS_LOCAL(h->bits),
+				  USE_REPLY, false, &kmsg->reply, NULL };
+	u32 dest_disp = MACH_MSGH_BITS_REMOTE(h->bits);
+	bool has_reply = MACH_PORT_VALID(h->local);
+	struct mach_entry *dest;
+	int ret = MACH_MSG_SUCCESS;
+
+	if (has_reply && h->local == h->remote)
+		return -EAGAIN;
+	if (h->local == MACH_PORT_DEAD)
+		kmsg->reply = MACH_KPORT_DEAD;
+
+	mutex_lock(&space->lock);
+	if (mach_right_copyin_check_entry(space, h->remote, dest_disp, &dest)) {
+		ret = MACH_SEND_INVALID_DEST;
+		goto out;
+	}
+	if (has_reply) {
+		ret = mach_uses_check_each(space, &reply, 1);
+		if (ret)
+			goto out;
+	}
+	mach_right_copyin_entry(space, dest, dest_disp, &kmsg->dest);
+	if (reply.dead)
+		mach_use_take_dead(space, &reply);
+	else if (has_reply)
+		mach_right_copyin_entry(space, reply.entry, reply.disp,
+					reply.slot);
+	if (rt)
+		mach_rcv_target_find(space, rt, reply.entry);
+out:
+	mutex_unlock(&space->lock);
+	return ret;
+}
+
 /* Most messages name a few rights: those need no allocation. */
 #define MACH_USES_ON_STACK	8
 
-int mach_kmsg_copyin_rights(struct mach_space *space, struct mach_kmsg *kmsg,
-			    struct mach_rcv_target *rt)
+/*
+ * The general case.  A function of its own, so that its array of uses is
+ * not on the stack of the header-only case (INIT_STACK_ALL_ZERO kernels
+ * clear a frame's arrays on every call).
+ */
+static noinline int mach_kmsg_copyin_all(struct mach_space *space,
+					 struct mach_kmsg *kmsg,
+					 struct mach_rcv_target *rt)
 {
 	struct mach_use stack_uses[MACH_USES_ON_STACK], *uses = stack_uses;
 	u32 n, i, pass, count = mach_uses_count(kmsg);
@@ -229,4 +303,17 @@ out:
 	if (uses != stack_uses)
 		kvfree(uses);
 	return ret;
+}
+
+int mach_kmsg_copyin_rights(struct mach_space *space, struct mach_kmsg *kmsg,
+			    struct mach_rcv_target *rt)
+{
+	int ret;
+
+	if (!kmsg->ndesc) {
+		ret = mach_kmsg_copyin_header(space, kmsg, rt);
+		if (ret != -EAGAIN)
+			return ret;
+	}
+	return mach_kmsg_copyin_all(space, kmsg, rt);
 }

@@ -315,9 +315,7 @@ static void kunit_queue(struct kunit *test, struct mach_port *port, s32 id)
 	struct mach_kmsg *kmsg = mach_kmsg_alloc(sizeof(struct mach_msg_header));
 
 	KUNIT_ASSERT_NOT_NULL(test, kmsg);
-	spin_lock(&port->lock);
-	port->sorights++;
-	spin_unlock(&port->lock);
+	atomic_inc(&port->sorights);
 	mach_port_get(port);
 	kmsg->hdr->size = sizeof(struct mach_msg_header);
 	kmsg->hdr->id = id;

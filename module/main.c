@@ -30,6 +30,7 @@
 #include "space.h"
 #include "stats.h"
 #include "task.h"
+#include "ucopy.h"
 #include "user.h"
 
 unsigned int mach_max_names = 262144;
@@ -103,7 +104,8 @@ static long mach_ioctl_msg(struct mach_space *space, void __user *uarg)
 {
 	struct mach_ioc_msg a;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
+	/* the message path's every call: the cheap small copy (ucopy.h) */
+	if (mach_copy_in_small(&a, uarg, sizeof(a)))
 		return -EFAULT;
 	if (a.flags || a.reserved || a.notify)
 		return -EINVAL;

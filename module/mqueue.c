@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Message queues.  Each port's queue is protected by port->lock; blocked
- * receivers sleep on port->rcv_wait, senders blocked by the queue limit on
- * one of the wait queues of a small table shared by all ports (below).
- * Waiters are queued before the lock is dropped, so a
- * wake-up cannot be lost between the check and the sleep.  Waits are
+ * receivers sleep on the port's waiter list (struct mach_waiter, under
+ * port->lock), senders blocked by the queue limit on one of the wait
+ * queues of a small table shared by all ports (below).  Waiters are
+ * queued before the lock is dropped, so a wake-up cannot be lost between
+ * the check and the sleep.  Waits are
  * exclusive: one message (or one freed slot) wakes one waiter, and a woken
  * waiter always looks for work before it considers its timeout or signals,
  * so a wake-up is never wasted on a waiter that leaves.  Events that
@@ -32,20 +33,49 @@ static long mach_timeout_jiffies(bool timed, u32 ms)
 }
 
 /*
- * Wake one waiter of 'wq', whose waiters queue themselves under the lock
- * the caller holds, so an empty queue needs no wake-up at all.  'sync':
- * the caller is about to block (an RPC's send, before its receive), so the
- * scheduler need not preempt it for the woken thread.
+ * Receivers' waiter lists.  All four functions run under the lock of the
+ * list's port or set ('lock' for the sleep, which drops it while asleep).
+ * A waiter is queued and its state set before the lock is dropped, and a
+ * waker takes it off the list before waking it, so no wake-up is lost and
+ * none is given twice; a woken waiter looks for a message before it
+ * considers its timeout or signals, so a wake-up is never wasted on one
+ * that leaves.
  */
-void mach_wake_one(struct wait_queue_head *wq, bool sync)
+long mach_waiter_sleep(struct mach_waiter *w, struct list_head *waiters,
+		       spinlock_t *lock, long timeout)
 {
-	/* no barrier needed: waiters add themselves under the caller's lock */
-	if (!waitqueue_active(wq))
-		return;
-	if (sync)
-		wake_up_interruptible_sync(wq);
-	else
-		wake_up_interruptible(wq);
+	if (list_empty(&w->node))
+		list_add_tail(&w->node, waiters);
+	set_current_state(TASK_INTERRUPTIBLE);
+	spin_unlock(lock);
+	timeout = schedule_timeout(timeout);
+	spin_lock(lock);
+	return timeout;
+}
+
+/* The waiter stops waiting (it got a message, or gives up). */
+void mach_waiter_leave(struct mach_waiter *w)
+{
+	if (!list_empty(&w->node))
+		list_del_init(&w->node);
+}
+
+void mach_waiters_wake_one(struct list_head *waiters)
+{
+	struct mach_waiter *w = list_first_entry_or_null(waiters,
+							 struct mach_waiter,
+							 node);
+
+	if (w) {
+		list_del_init(&w->node);
+		wake_up_process(w->task);
+	}
+}
+
+void mach_waiters_wake_all(struct list_head *waiters)
+{
+	while (!list_empty(waiters))
+		mach_waiters_wake_one(waiters);
 }
 
 /*
@@ -131,15 +161,16 @@ void mach_mqueue_wake_senders(struct mach_port *port, bool waiting)
 }
 
 /* Put a message on the queue and wake a receiver; port->lock held. */
-static void mach_mqueue_enqueue(struct mach_port *port, struct mach_kmsg *kmsg,
-				bool sync)
+static void mach_mqueue_enqueue(struct mach_port *port, struct mach_kmsg *kmsg)
 {
 	trace_mach_msg_send(port, kmsg->hdr->bits, kmsg->size, kmsg->hdr->id,
 			    kmsg->ndesc);
-	list_add_tail(&kmsg->link, &port->msgs);
+	mach_msg_queue_push(&port->msgs, kmsg);
 	port->msgcount++;
-	mach_pset_enqueued(port, sync);
-	mach_wake_one(&port->rcv_wait, sync);
+	if (!hlist_empty(&port->psets))
+		mach_pset_enqueued(port);
+	mach_waiters_wake_one(&port->rcv_waiters);
+	mach_port_wake_pollers(port, EPOLLIN | EPOLLRDNORM);
 }
 
 /*
@@ -155,6 +186,7 @@ int mach_mqueue_send(struct mach_kmsg *kmsg, u32 option, u32 timeout)
 	long left = mach_timeout_jiffies(timed, timeout);
 	struct wait_queue_head *wq = mach_snd_waitq(port);
 	struct mach_snd_waiter wait = { .port = port };
+	bool waited = false;
 	int ret;
 
 	init_wait(&wait.wq);
@@ -164,22 +196,24 @@ int mach_mqueue_send(struct mach_kmsg *kmsg, u32 option, u32 timeout)
 	for (;;) {
 		if (!port->active) {
 			spin_unlock(&port->lock);
-			finish_wait(wq, &wait.wq);
+			if (waited)
+				finish_wait(wq, &wait.wq);
 			mach_kmsg_destroy(kmsg);
 			return MACH_MSG_SUCCESS;
 		}
 		/* send-once rights always get through, as in Mach */
 		if (port->msgcount < port->qlimit ||
 		    kmsg->dest_type == MACH_MSG_TYPE_PORT_SEND_ONCE) {
-			if (!mach_desc_transit_enter(kmsg, port)) {
+			if (kmsg->carries_receive &&
+			    !mach_desc_transit_enter(kmsg, port)) {
 				/* circular: never receivable, so destroyed */
 				spin_unlock(&port->lock);
-				finish_wait(wq, &wait.wq);
+				if (waited)
+					finish_wait(wq, &wait.wq);
 				mach_kmsg_destroy(kmsg);
 				return MACH_MSG_SUCCESS;
 			}
-			mach_mqueue_enqueue(port, kmsg,
-					    option & MACH_RCV_MSG);
+			mach_mqueue_enqueue(port, kmsg);
 			ret = MACH_MSG_SUCCESS;
 			break;
 		}
@@ -192,13 +226,15 @@ int mach_mqueue_send(struct mach_kmsg *kmsg, u32 option, u32 timeout)
 			break;
 		}
 		port->snd_waiting = true;
+		waited = true;
 		prepare_to_wait_exclusive(wq, &wait.wq, TASK_INTERRUPTIBLE);
 		spin_unlock(&port->lock);
 		left = schedule_timeout(left);
 		spin_lock(&port->lock);
 	}
 	spin_unlock(&port->lock);
-	finish_wait(wq, &wait.wq);
+	if (waited)
+		finish_wait(wq, &wait.wq);
 	return ret;
 }
 
@@ -212,7 +248,7 @@ void mach_mqueue_send_kernel(struct mach_kmsg *kmsg)
 	spin_lock(&port->lock);
 	if (port->active && port->kobj_type == MACH_KOBJ_NONE &&
 	    mach_desc_transit_enter(kmsg, port)) {
-		mach_mqueue_enqueue(port, kmsg, false);
+		mach_mqueue_enqueue(port, kmsg);
 		spin_unlock(&port->lock);
 		return;
 	}
@@ -233,10 +269,11 @@ int mach_mqueue_receive(struct mach_port *port, struct mach_space *space,
 	bool timed = rcv->option & MACH_RCV_TIMEOUT;
 	long left = mach_timeout_jiffies(timed, rcv->timeout);
 	u32 trailer = mach_trailer_size(rcv->option);
+	struct mach_waiter wait = { .task = current };
 	struct mach_kmsg *kmsg;
-	DEFINE_WAIT(wait);
 	int ret;
 
+	INIT_LIST_HEAD(&wait.node);
 	rcv->kmsg = NULL;
 	spin_lock(&port->lock);
 	for (;;) {
@@ -249,8 +286,7 @@ int mach_mqueue_receive(struct mach_port *port, struct mach_space *space,
 			ret = MACH_RCV_PORT_CHANGED;
 			break;
 		}
-		kmsg = list_first_entry_or_null(&port->msgs, struct mach_kmsg,
-						link);
+		kmsg = port->msgs.head;
 		if (kmsg) {
 			bool fits = (u64)kmsg->size + trailer <= rcv->rcv_size;
 
@@ -259,15 +295,18 @@ int mach_mqueue_receive(struct mach_port *port, struct mach_space *space,
 				rcv->large_name = port->receiver_name;
 				ret = MACH_RCV_TOO_LARGE;
 				/* the message stays: let another waiter try */
-				wake_up(&port->rcv_wait);
+				mach_waiters_wake_one(&port->rcv_waiters);
 				break;
 			}
-			list_del_init(&kmsg->link);
-			mach_desc_transit_leave(kmsg);
+			mach_msg_queue_pop(&port->msgs);
+			if (kmsg->carries_receive)
+				mach_desc_transit_leave(kmsg);
 			port->msgcount--;
-			mach_pset_dequeued(port);
+			if (!port->msgcount && !hlist_empty(&port->psets))
+				mach_pset_dequeued(port);
 			rcv->kmsg = kmsg;
 			rcv->seqno = port->seqno++;
+			rcv->dest_name = port->receiver_name;
 			rcv->context = port->context;
 			if (port->snd_waiting)
 				mach_wake_senders(port, false);
@@ -282,13 +321,10 @@ int mach_mqueue_receive(struct mach_port *port, struct mach_space *space,
 			ret = MACH_RCV_INTERRUPTED;
 			break;
 		}
-		prepare_to_wait_exclusive(&port->rcv_wait, &wait,
-					  TASK_INTERRUPTIBLE);
-		spin_unlock(&port->lock);
-		left = schedule_timeout(left);
-		spin_lock(&port->lock);
+		left = mach_waiter_sleep(&wait, &port->rcv_waiters, &port->lock,
+					 left);
 	}
+	mach_waiter_leave(&wait);
 	spin_unlock(&port->lock);
-	finish_wait(&port->rcv_wait, &wait);
 	return ret;
 }

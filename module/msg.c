@@ -20,6 +20,7 @@
 #include "right.h"
 #include "space.h"
 #include "stats.h"
+#include "ucopy.h"
 
 unsigned int mach_max_inline = 48 << 20;
 
@@ -57,9 +58,11 @@ static u32 mach_msg_reply_bits(const struct mach_kmsg *kmsg)
  * Give the header's rights back to the sender after a send that could not
  * complete (timeout, signal), and write the header back to its buffer, as
  * XNU's pseudo-receive does.  Destination stays remote, reply stays local.
+ * Returns whether the header was written back; the caller returns the
+ * send's error either way, as XNU's mach_msg_receive_pseudo does.
  */
-static int mach_msg_send_undo(struct mach_space *space, struct mach_kmsg *kmsg,
-			      void __user *ubuf)
+static bool mach_msg_send_undo(struct mach_space *space, struct mach_kmsg *kmsg,
+			       void __user *ubuf)
 {
 	struct mach_msg_header *h = kmsg->hdr;
 	u32 dest_name, reply_name = MACH_PORT_NULL;
@@ -82,9 +85,7 @@ static int mach_msg_send_undo(struct mach_space *space, struct mach_kmsg *kmsg,
 	/* the body's rights and memory come back as if received */
 	if (kmsg->ndesc)
 		mach_desc_copyout(space, kmsg);
-	if (copy_to_user(ubuf, kmsg->data, kmsg->size))
-		return -EFAULT;
-	return 0;
+	return !copy_to_user(ubuf, kmsg->data, kmsg->size);
 }
 
 static int mach_msg_send(struct mach_space *space, const struct mach_ioc_msg *a,
@@ -103,7 +104,8 @@ static int mach_msg_send(struct mach_space *space, const struct mach_ioc_msg *a,
 	kmsg = mach_kmsg_alloc_charged(space, size);
 	if (!kmsg)
 		return MACH_SEND_NO_BUFFER;
-	if (copy_from_user(kmsg->data, ubuf, size)) {
+	if (size <= MACH_UCOPY_SMALL ? mach_copy_in_small(kmsg->data, ubuf, size) :
+	    copy_from_user(kmsg->data, ubuf, size)) {
 		mach_kmsg_free(kmsg);
 		return MACH_SEND_INVALID_DATA;
 	}
@@ -139,49 +141,68 @@ static int mach_msg_send(struct mach_space *space, const struct mach_ioc_msg *a,
 		return ret;
 	}
 
-	if (mach_msg_send_undo(space, kmsg, ubuf))
-		ret = MACH_SEND_INVALID_DATA;
+	mach_msg_send_undo(space, kmsg, ubuf);
 	mach_kmsg_free(kmsg);
 	return ret;
 }
 
-/* The receiver's name for the destination, and the destination right gone. */
-static u32 mach_msg_copyout_dest(struct mach_space *space,
-				 struct mach_kmsg *kmsg)
+/*
+ * The destination right is used up; the receiver's name for the port is
+ * the one it had when the message was dequeued (mach_mqueue_receive).
+ */
+static u32 mach_msg_copyout_dest(struct mach_kmsg *kmsg,
+				 const struct mach_rcv *rcv)
 {
-	struct mach_port *port = kmsg->dest;
-	u32 name;
-
-	spin_lock(&port->lock);
-	name = port->receiver == space ? port->receiver_name : MACH_PORT_NULL;
-	spin_unlock(&port->lock);
 	if (kmsg->dest_type == MACH_MSG_TYPE_PORT_SEND_ONCE)
-		mach_port_release_sonce(port);
+		mach_port_release_sonce(kmsg->dest);
 	else
-		mach_port_release_send(port);
+		mach_port_release_send(kmsg->dest);
 	kmsg->dest = NULL;
-	return name;
+	return rcv->dest_name;
+}
+
+/* mach_msg_put() when the trailer does not fit behind the body. */
+static noinline int mach_msg_put_apart(void __user *ubuf,
+				       const struct mach_ioc_msg *a,
+				       struct mach_kmsg *kmsg,
+				       const struct mach_rcv *rcv)
+{
+	u32 trailer[MACH_TRAILER_MAX_SIZE / 4];
+
+	mach_trailer_fill(trailer, kmsg, a->option, rcv->seqno, rcv->context);
+	if (copy_to_user(ubuf, kmsg->data, kmsg->size) ||
+	    copy_to_user(ubuf + kmsg->size, trailer,
+			 mach_trailer_size(a->option)))
+		return MACH_RCV_INVALID_DATA;
+	return MACH_MSG_SUCCESS;
 }
 
 /*
- * Write header+body then the trailer to the receive buffer: in one copy
- * when the trailer fits behind the body in the message's own memory.
+ * Write header+body and the trailer to the receive buffer: in one copy
+ * when the trailer fits behind the body in the message's own memory (it
+ * is built there), else in two.  (The other case is a function of its own
+ * so that this one has no trailer buffer on its stack, which a kernel with
+ * INIT_STACK_ALL_ZERO would clear on every call.)
  */
 static int mach_msg_put(const struct mach_ioc_msg *a, struct mach_kmsg *kmsg,
-			const u32 *trailer, u32 trailer_size)
+			const struct mach_rcv *rcv)
 {
 	void __user *ubuf = u64_to_user_ptr(a->rcv_msg);
+	u32 trailer_size = mach_trailer_size(a->option);
 	u32 size = kmsg->size;
 
 	if (kmsg->room - size >= trailer_size) {
-		memcpy(kmsg->data + size, trailer, trailer_size);
+		/* the body's size is a multiple of 4: aligned for the words */
+		mach_trailer_fill((u32 *)(kmsg->data + size), kmsg, a->option,
+				  rcv->seqno, rcv->context);
 		size += trailer_size;
-		trailer_size = 0;
+		if (size <= MACH_UCOPY_SMALL)
+			return mach_copy_out_small(ubuf, kmsg->data, size) ?
+			       MACH_RCV_INVALID_DATA : MACH_MSG_SUCCESS;
+		return copy_to_user(ubuf, kmsg->data, size) ?
+		       MACH_RCV_INVALID_DATA : MACH_MSG_SUCCESS;
 	}
-	if (copy_to_user(ubuf, kmsg->data, size) ||
-	    copy_to_user(ubuf + size, trailer, trailer_size))
-		return MACH_RCV_INVALID_DATA;
-	return MACH_MSG_SUCCESS;
+	return mach_msg_put_apart(ubuf, a, kmsg, rcv);
 }
 
 /*
@@ -204,7 +225,7 @@ static int mach_msg_receive_error(struct mach_space *space,
 	h.bits = MACH_MSGH_BITS(0, kmsg->dest_type);
 	/* the receive error path keeps only the header */
 	h.size = sizeof(h);
-	h.local = mach_msg_copyout_dest(space, kmsg);
+	h.local = mach_msg_copyout_dest(kmsg, rcv);
 	h.remote = MACH_PORT_NULL;
 	h.voucher = MACH_PORT_NULL;
 	mach_trailer_fill(trailer, kmsg, a->option, rcv->seqno, rcv->context);
@@ -223,7 +244,6 @@ static int mach_msg_copyout(struct mach_space *space,
 {
 	struct mach_kmsg *kmsg = rcv->kmsg;
 	struct mach_msg_header *h = kmsg->hdr;
-	u32 trailer[MACH_TRAILER_MAX_SIZE / 4];
 	u32 dest_name, reply_name = MACH_PORT_NULL;
 	int kr = KERN_SUCCESS;
 	int ret;
@@ -245,7 +265,7 @@ static int mach_msg_copyout(struct mach_space *space,
 					      MACH_RCV_HEADER_ERROR |
 					      MACH_MSG_IPC_SPACE);
 	trace_mach_msg_receive(kmsg->dest, h->id, kmsg->size, rcv->seqno);
-	dest_name = mach_msg_copyout_dest(space, kmsg);
+	dest_name = mach_msg_copyout_dest(kmsg, rcv);
 	ret = kmsg->ndesc ? mach_desc_copyout(space, kmsg) : MACH_MSG_SUCCESS;
 
 	h->bits = (h->bits & MACH_MSGH_BITS_COMPLEX) |
@@ -253,8 +273,7 @@ static int mach_msg_copyout(struct mach_space *space,
 	h->remote = reply_name;
 	h->local = dest_name;
 	h->voucher = MACH_PORT_NULL;
-	mach_trailer_fill(trailer, kmsg, a->option, rcv->seqno, rcv->context);
-	if (mach_msg_put(a, kmsg, trailer, mach_trailer_size(a->option)))
+	if (mach_msg_put(a, kmsg, rcv))
 		ret = MACH_RCV_INVALID_DATA;
 	mach_stat_inc(MACH_STAT_RECEIVED);
 	mach_kmsg_recycle(space, kmsg);

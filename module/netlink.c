@@ -210,7 +210,7 @@ static void mach_nl_entry_read(struct mach_entry *entry,
 		e->seqno = port->seqno;
 		e->mscount = port->mscount;
 		e->srights = port->srights;
-		e->sorights = port->sorights;
+		e->sorights = atomic_read(&port->sorights);
 		if (mach_port_nsrequest(port))
 			e->notify |= MACH_NL_NOTIFY_NO_SENDERS;
 		if (mach_port_pdrequest(port))
@@ -327,7 +327,7 @@ static bool mach_nl_space_count(struct mach_space *space,
 			return false;
 		}
 		info->names = space->nr_names;
-		xa_for_each_start(&space->table, index, entry, index) {
+		for (; (entry = mach_table_next(space, &index)); index++) {
 			if (entry->type)
 				mach_nl_space_count_entry(entry, info);
 			if (++n == MACH_NL_NAME_BATCH)
@@ -595,7 +595,7 @@ static int mach_nl_get_entry_dumpit(struct sk_buff *skb,
 			mutex_unlock(&find.space->lock);
 			break;
 		}
-		xa_for_each_start(&find.space->table, index, entry, index) {
+		for (; (entry = mach_table_next(find.space, &index)); index++) {
 			if (entry->type) {
 				mach_nl_entry_read(entry, ctx->ns, e);
 				if (mach_nl_entry_put(skb, cb, e)) {

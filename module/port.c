@@ -64,9 +64,9 @@ static void mach_port_init(struct mach_port *port)
 	spin_lock_init(&port->lock);
 	port->active = true;
 	port->qlimit = MACH_PORT_QLIMIT_DEFAULT;
-	INIT_LIST_HEAD(&port->msgs);
+	mach_msg_queue_init(&port->msgs);
 	INIT_HLIST_HEAD(&port->psets);
-	init_waitqueue_head(&port->rcv_wait);
+	INIT_LIST_HEAD(&port->rcv_waiters);
 }
 
 /* A new, active port with one reference and no receiver yet. */
@@ -109,6 +109,7 @@ int mach_port_requests_alloc(struct mach_port *port)
 	if (!req)
 		return KERN_RESOURCE_SHORTAGE;
 	INIT_HLIST_HEAD(&req->dnrequests);
+	init_waitqueue_head(&req->pollers);
 	spin_lock(&port->lock);
 	if (!port->requests) {
 		WRITE_ONCE(port->requests, req);	/* read unlocked above */
@@ -178,9 +179,7 @@ void mach_port_release_send(struct mach_port *port)
 /* Drop a send-once right that was used up (no notification). */
 void mach_port_release_sonce(struct mach_port *port)
 {
-	spin_lock(&port->lock);
-	port->sorights--;
-	spin_unlock(&port->lock);
+	atomic_dec(&port->sorights);
 	mach_port_put(port);
 }
 
@@ -200,37 +199,37 @@ void mach_port_destroy_sonce(struct mach_port *port)
 static void mach_port_kill(struct mach_port *port,
 			   struct mach_port_deaths *deaths)
 {
-	struct mach_kmsg *kmsg, *next;
+	struct mach_msg_queue msgs;
 	struct mach_port *nsrequest;
+	struct mach_kmsg *kmsg;
 	bool snd_waiting;
-	LIST_HEAD(msgs);
 
 	trace_mach_port_destroy(port);
 	mach_pset_remove_member(port);
 	spin_lock(&port->lock);
-	port->active = false;
+	/* read without the lock by mach_port_is_active() */
+	WRITE_ONCE(port->active, false);
 	port->receiver = NULL;
 	port->receiver_name = 0;
-	list_splice_init(&port->msgs, &msgs);
+	mach_msg_queue_take_all(&msgs, &port->msgs);
 	port->msgcount = 0;
-	list_for_each_entry(kmsg, &msgs, link)
+	for (kmsg = msgs.head; kmsg; kmsg = kmsg->next)
 		mach_desc_transit_leave(kmsg);
 	nsrequest = mach_port_nsrequest(port);
 	if (nsrequest)
 		port->requests->nsrequest = NULL;
 	snd_waiting = port->snd_waiting;
+	mach_waiters_wake_all(&port->rcv_waiters);
+	mach_port_wake_pollers(port, EPOLLHUP);
 	spin_unlock(&port->lock);
 
-	wake_up_all(&port->rcv_wait);
 	mach_mqueue_wake_senders(port, snd_waiting);
 	mach_dnreq_fire_all(port);
 	if (nsrequest)
 		mach_notify_send_once(nsrequest);
 
-	list_for_each_entry_safe(kmsg, next, &msgs, link) {
-		list_del(&kmsg->link);
+	while ((kmsg = mach_msg_queue_pop(&msgs)))
 		mach_kmsg_destroy_to(kmsg, deaths);
-	}
 	mach_port_put(port);
 }
 
@@ -289,10 +288,11 @@ void mach_port_destroy(struct mach_port *port)
 			port->context = 0;
 			port->guarded = false;
 			port->strict_guard = false;
+			mach_waiters_wake_all(&port->rcv_waiters);
+			mach_port_wake_pollers(port, EPOLLHUP);
 		}
 		spin_unlock(&port->lock);
 		if (pdrequest) {
-			wake_up_all(&port->rcv_wait);
 			mach_notify_port_destroyed(pdrequest, port);
 			continue;
 		}

@@ -8,7 +8,9 @@
  * and sorights, because Mach semantics (no-senders, send-once) follow the
  * rights, not the pointers.
  *
- * Locking: 'lock' protects every field below it.  It nests inside a space's
+ * Locking: 'lock' protects every field below it but sorights, an atomic:
+ * nothing follows from its value, so making and using a send-once right
+ * (every RPC's reply right) takes no lock for it.  It nests inside a space's
  * mutex (space->lock, then port->lock) and is never held together with
  * another port's lock.  See space.h for the full order.
  */
@@ -17,12 +19,24 @@
 
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/poll.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 
 struct mach_space;
 struct mach_kmsg;
 struct mach_pset;
+
+/*
+ * A message queue: a FIFO linked through kmsg->next (kmsg.h has its
+ * operations).  Singly linked because messages only ever leave at the
+ * head (or all at once): a queued and received message costs two pointer
+ * stores each way, and none of CONFIG_DEBUG_LIST's checks.
+ */
+struct mach_msg_queue {
+	struct mach_kmsg *head;
+	struct mach_kmsg **tail;	/* &head, or &last->next */
+};
 
 enum mach_kobject_type {
 	MACH_KOBJ_NONE = 0,
@@ -52,7 +66,7 @@ struct mach_port {
 
 	u32 mscount;			/* make-send count */
 	u32 srights;			/* send rights anywhere */
-	u32 sorights;			/* send-once rights anywhere */
+	atomic_t sorights;		/* send-once rights anywhere (no lock) */
 	u32 seqno;			/* next message sequence number */
 	u32 msgcount;			/* messages on 'msgs' */
 	u16 qlimit;			/* at most MACH_PORT_QLIMIT_MAX */
@@ -63,9 +77,8 @@ struct mach_port {
 	bool snd_waiting;		/* senders may be blocked (mqueue.c) */
 	u64 context;			/* also the guard, as in XNU */
 
-	/* message queue */
-	struct list_head msgs;
-	wait_queue_head_t rcv_wait;	/* receivers waiting for a message */
+	struct mach_msg_queue msgs;	/* messages, oldest first */
+	struct list_head rcv_waiters;	/* struct mach_waiter (mqueue.h) */
 
 	/* port set memberships: struct mach_pset_link (see pset.h) */
 	struct hlist_head psets;
@@ -90,7 +103,23 @@ struct mach_port_requests {
 	struct mach_port *nsrequest;
 	struct mach_port *pdrequest;
 	struct hlist_head dnrequests;	/* struct mach_dnnote, newest first */
+	wait_queue_head_t pollers;	/* port_fd.c's files */
 };
+
+/*
+ * Wake the port's pollers (port_fd.c) where its receivers are woken;
+ * port->lock held.  A poller queues itself and then reads the port's state
+ * under port->lock, so testing for sleepers here cannot miss one.  Only a
+ * port that has been given a file has a request block with pollers.
+ */
+static inline void mach_port_wake_pollers(struct mach_port *port, __poll_t mask)
+{
+	struct mach_port_requests *req = port->requests;
+
+	/* ordered against the poller's queueing by port->lock (above) */
+	if (req && waitqueue_active(&req->pollers))
+		wake_up_poll(&req->pollers, mask);
+}
 
 /* The registered no-senders / port-destroyed right, or NULL; port->lock. */
 static inline struct mach_port *mach_port_nsrequest(struct mach_port *port)

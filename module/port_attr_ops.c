@@ -63,7 +63,7 @@ int mach_op_get_attr(struct mach_space *caller, struct mach_space *task,
 		info[2] = port->mscount;
 		info[3] = port->qlimit;
 		info[4] = port->msgcount;
-		info[5] = port->sorights;
+		info[5] = atomic_read(&port->sorights);
 		info[6] = port->srights > 0;
 		info[7] = !!mach_port_pdrequest(port);
 		info[8] = !!mach_port_nsrequest(port);
@@ -256,7 +256,7 @@ int mach_op_peek(struct mach_space *caller, struct mach_space *task, void *p)
 		off = 0;
 	}
 	if (off < port->msgcount) {
-		list_for_each_entry(kmsg, &port->msgs, link) {
+		for (kmsg = port->msgs.head; kmsg; kmsg = kmsg->next) {
 			if (!off--) {
 				found = kmsg;
 				break;

@@ -10,14 +10,16 @@
  * right moved to another space or into a message, or the set was
  * destroyed.  Receiving is still mach_msg's job; the file grants nothing.
  *
- * No wait queue is added anywhere: pollers sleep on the same queue as
- * blocked receivers (port->rcv_wait, pset->rcv_wait).  A poll entry is not
- * exclusive (unless EPOLLEXCLUSIVE asks for it), so the wake-one of a new
- * message reaches every poller and one blocked receiver, and the deaths
- * and moves that wake every receiver wake every poller too.  The poll
- * function looks at the queue under the lock that enqueuers hold while
- * they test for waiters (port->lock, pset->lock), after poll_wait() has
- * queued it, so a message that arrives in between is never missed.
+ * Blocked receivers wait on a list under the port's lock (mqueue.c), which
+ * poll cannot use; pollers sleep on a wait queue of their own, in the
+ * port's request block (allocated when the first file is made, so ports
+ * without files pay nothing) or in the set.  Every place that wakes
+ * receivers wakes the pollers too: a new message with EPOLLIN (a poll
+ * entry is not exclusive unless EPOLLEXCLUSIVE asks, so every poller
+ * sees it), a death or move with EPOLLHUP.  The poll function looks at
+ * the queue under the lock that wakers hold while they test for sleepers
+ * (port->lock, pset->lock), after poll_wait() has queued it, so a message
+ * that arrives in between is never missed.
  *
  * The file holds a reference to the port or set object, which keeps its
  * memory (and wait queue) but not the right alive, and one to the space,
@@ -56,7 +58,7 @@ static __poll_t mach_port_fd_poll(struct file *file, poll_table *pt)
 	if (pfd->port) {
 		struct mach_port *port = pfd->port;
 
-		poll_wait(file, &port->rcv_wait, pt);
+		poll_wait(file, &port->requests->pollers, pt);
 		spin_lock(&port->lock);
 		if (!port->active || port->receiver != pfd->space)
 			mask = EPOLLHUP;
@@ -66,7 +68,7 @@ static __poll_t mach_port_fd_poll(struct file *file, poll_table *pt)
 	} else {
 		struct mach_pset *pset = pfd->pset;
 
-		poll_wait(file, &pset->rcv_wait, pt);
+		poll_wait(file, &pset->pollers, pt);
 		spin_lock(&pset->lock);
 		if (!pset->active)
 			mask = EPOLLHUP;
@@ -122,8 +124,12 @@ static int mach_port_fd_bind(struct mach_space *task, u32 name,
 		return kr;
 	kr = KERN_SUCCESS;
 	if (entry->type & MACH_PORT_TYPE_RECEIVE) {
-		pfd->port = entry->object;
-		mach_port_get(pfd->port);
+		/* the pollers' wait queue is in the request block */
+		kr = mach_port_requests_alloc(entry->object);
+		if (kr == KERN_SUCCESS) {
+			pfd->port = entry->object;
+			mach_port_get(pfd->port);
+		}
 	} else if (entry->type & MACH_PORT_TYPE_PORT_SET) {
 		pfd->pset = entry->object;
 		mach_pset_get(pfd->pset);

@@ -25,7 +25,8 @@ struct mach_pset *mach_pset_alloc(void)
 	pset->active = true;
 	INIT_LIST_HEAD(&pset->members);
 	INIT_LIST_HEAD(&pset->ready);
-	init_waitqueue_head(&pset->rcv_wait);
+	INIT_LIST_HEAD(&pset->rcv_waiters);
+	init_waitqueue_head(&pset->pollers);
 	return pset;
 }
 
@@ -46,7 +47,7 @@ void mach_pset_put(struct mach_pset *pset)
 }
 
 /* A message arrived: each set the port is in now sees it ready. */
-void mach_pset_enqueued(struct mach_port *port, bool sync)
+void mach_pset_enqueued(struct mach_port *port)
 {
 	struct mach_pset_link *link;
 
@@ -57,7 +58,8 @@ void mach_pset_enqueued(struct mach_port *port, bool sync)
 		if (list_empty(&link->ready_node))
 			list_add_tail(&link->ready_node, &pset->ready);
 		/* set waiters queue themselves under pset->lock */
-		mach_wake_one(&pset->rcv_wait, sync);
+		mach_waiters_wake_one(&pset->rcv_waiters);
+		mach_pset_wake_pollers(pset, EPOLLIN | EPOLLRDNORM);
 		spin_unlock(&pset->lock);
 	}
 }
@@ -106,15 +108,16 @@ int mach_pset_add(struct mach_pset *pset, struct mach_port *port)
 			hlist_add_head(&link->port_node, &port->psets);
 		list_add_tail(&link->set_node, &pset->members);
 		/* messages already queued can be received through the set */
-		if (port->msgcount)
+		if (port->msgcount) {
 			list_add_tail(&link->ready_node, &pset->ready);
+			mach_waiters_wake_one(&pset->rcv_waiters);
+			mach_pset_wake_pollers(pset, EPOLLIN | EPOLLRDNORM);
+		}
 		link = NULL;
 	}
 	spin_unlock(&pset->lock);
 	spin_unlock(&port->lock);
 	kfree(link);
-	if (kr == KERN_SUCCESS)
-		wake_up(&pset->rcv_wait);
 	return kr;
 }
 
@@ -183,8 +186,9 @@ void mach_pset_destroy(struct mach_pset *pset)
 
 	spin_lock(&pset->lock);
 	pset->active = false;
+	mach_waiters_wake_all(&pset->rcv_waiters);
+	mach_pset_wake_pollers(pset, EPOLLHUP);
 	spin_unlock(&pset->lock);
-	wake_up_all(&pset->rcv_wait);
 
 	for (;;) {
 		spin_lock(&pset->lock);
@@ -214,12 +218,13 @@ int mach_pset_receive(struct mach_pset *pset, struct mach_space *space,
 	bool timed = rcv->option & MACH_RCV_TIMEOUT;
 	long left = timed ? msecs_to_jiffies(rcv->timeout) :
 			    MAX_SCHEDULE_TIMEOUT;
+	struct mach_waiter wait = { .task = current };
 	struct mach_rcv poll = *rcv;
 	struct mach_pset_link *link;
 	struct mach_port *port;
-	DEFINE_WAIT(wait);
 	int ret;
 
+	INIT_LIST_HEAD(&wait.node);
 	poll.option |= MACH_RCV_TIMEOUT;
 	poll.timeout = 0;
 	for (;;) {
@@ -235,13 +240,16 @@ int mach_pset_receive(struct mach_pset *pset, struct mach_space *space,
 			list_move_tail(&link->ready_node, &pset->ready);
 			port = link->port;
 			mach_port_get(port);
+			mach_waiter_leave(&wait);
 			spin_unlock(&pset->lock);
-			finish_wait(&pset->rcv_wait, &wait);
 			ret = mach_mqueue_receive(port, space, &poll);
 			mach_port_put(port);
 			/* a too-large message stays: pass the wake-up on */
-			if (ret == MACH_RCV_TOO_LARGE && !poll.kmsg)
-				wake_up(&pset->rcv_wait);
+			if (ret == MACH_RCV_TOO_LARGE && !poll.kmsg) {
+				spin_lock(&pset->lock);
+				mach_waiters_wake_one(&pset->rcv_waiters);
+				spin_unlock(&pset->lock);
+			}
 			if (ret == MACH_RCV_TIMED_OUT ||
 			    ret == MACH_RCV_PORT_CHANGED ||
 			    ret == MACH_RCV_PORT_DIED)
@@ -259,12 +267,11 @@ int mach_pset_receive(struct mach_pset *pset, struct mach_space *space,
 			ret = MACH_RCV_INTERRUPTED;
 			break;
 		}
-		prepare_to_wait_exclusive(&pset->rcv_wait, &wait,
-					  TASK_INTERRUPTIBLE);
+		left = mach_waiter_sleep(&wait, &pset->rcv_waiters, &pset->lock,
+					 left);
 		spin_unlock(&pset->lock);
-		left = schedule_timeout(left);
 	}
+	mach_waiter_leave(&wait);
 	spin_unlock(&pset->lock);
-	finish_wait(&pset->rcv_wait, &wait);
 	return ret;
 }

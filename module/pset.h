@@ -18,6 +18,7 @@
 
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/poll.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 
@@ -32,8 +33,17 @@ struct mach_pset {
 	bool active;
 	struct list_head members;	/* struct mach_pset_link.set_node */
 	struct list_head ready;		/* struct mach_pset_link.ready_node */
-	wait_queue_head_t rcv_wait;
+	struct list_head rcv_waiters;	/* struct mach_waiter (mqueue.h) */
+	wait_queue_head_t pollers;	/* port_fd.c's files */
 };
+
+/* Wake the set's pollers (port_fd.c); pset->lock held, as for the port's. */
+static inline void mach_pset_wake_pollers(struct mach_pset *pset, __poll_t mask)
+{
+	/* ordered against the poller's queueing by pset->lock */
+	if (waitqueue_active(&pset->pollers))
+		wake_up_poll(&pset->pollers, mask);
+}
 
 struct mach_pset_link {
 	struct hlist_node port_node;	/* on port->psets, oldest first */
@@ -54,7 +64,7 @@ void mach_pset_remove_member(struct mach_port *port);
 u32 mach_pset_members(struct mach_pset *pset, u32 *names, u32 cap);
 
 /* Queue hooks, called under port->lock. */
-void mach_pset_enqueued(struct mach_port *port, bool sync);
+void mach_pset_enqueued(struct mach_port *port);
 void mach_pset_dequeued(struct mach_port *port);
 
 int mach_pset_receive(struct mach_pset *pset, struct mach_space *space,

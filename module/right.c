@@ -16,6 +16,7 @@
 #include <linux/sched.h>
 #include <linux/spinlock.h>
 #include "desc.h"
+#include "mqueue.h"
 #include "notify.h"
 #include "port.h"
 #include "pset.h"
@@ -41,14 +42,16 @@ u32 mach_right_carried_type(u32 disp)
 	}
 }
 
+/*
+ * Whether the port still lives, read without its lock: it dies once and
+ * never comes back, and a caller that sees it alive acts as if it had
+ * looked just before the death (a message sent to it is then destroyed
+ * when it is queued, a right named to it becomes a dead name at its next
+ * look-up), as it might have with the lock held.
+ */
 static bool mach_port_is_active(struct mach_port *port)
 {
-	bool active;
-
-	spin_lock(&port->lock);
-	active = port->active;
-	spin_unlock(&port->lock);
-	return active;
+	return READ_ONCE(port->active);
 }
 
 /*
@@ -176,9 +179,7 @@ void mach_right_copyin_entry(struct mach_space *space,
 		mach_port_get(port);
 		break;
 	case MACH_MSG_TYPE_MAKE_SEND_ONCE:
-		spin_lock(&port->lock);
-		port->sorights++;
-		spin_unlock(&port->lock);
+		atomic_inc(&port->sorights);
 		mach_port_get(port);
 		break;
 	case MACH_MSG_TYPE_COPY_SEND:
@@ -218,9 +219,10 @@ void mach_right_copyin_entry(struct mach_space *space,
 		port->context = 0;
 		port->guarded = false;
 		port->strict_guard = false;
-		spin_unlock(&port->lock);
 		/* waiting receivers see the port change hands */
-		wake_up_all(&port->rcv_wait);
+		mach_waiters_wake_all(&port->rcv_waiters);
+		mach_port_wake_pollers(port, EPOLLHUP);
+		spin_unlock(&port->lock);
 		entry->type &= ~MACH_PORT_TYPE_RECEIVE;
 		if (entry->type & MACH_PORT_TYPE_SEND) {
 			mach_port_get(port);

@@ -24,24 +24,19 @@
 /* The largest index; keeps every name below MACH_PORT_DEAD. */
 #define MACH_INDEX_MAX	0xfffffeU
 
-static struct kmem_cache *mach_entry_cache;
-
 static DEFINE_MUTEX(mach_registry_lock);
 static LIST_HEAD(mach_registry);
 static atomic64_t mach_space_serial;
 
 int mach_space_init_cache(void)
 {
-	if (mach_entry_cache)	/* KUnit may have set it up already */
-		return 0;
-	mach_entry_cache = KMEM_CACHE(mach_entry, SLAB_ACCOUNT);
-	return mach_entry_cache ? 0 : -ENOMEM;
+	/* a chunk of the name table is one 4 KiB allocation */
+	BUILD_BUG_ON(MACH_TABLE_CHUNK * sizeof(struct mach_entry) > 4096);
+	return 0;
 }
 
 void mach_space_exit_cache(void)
 {
-	kmem_cache_destroy(mach_entry_cache);
-	mach_entry_cache = NULL;
 }
 
 struct mach_entry *mach_entry_lookup(struct mach_space *space, u32 name)
@@ -51,7 +46,7 @@ struct mach_entry *mach_entry_lookup(struct mach_space *space, u32 name)
 	lockdep_assert_held(&space->lock);
 	if (!MACH_PORT_VALID(name))
 		return NULL;
-	entry = xa_load(&space->table, MACH_PORT_INDEX(name));
+	entry = mach_table_slot(space, MACH_PORT_INDEX(name));
 	if (!entry || entry->name != name || !entry->type)
 		return NULL;
 	return entry;
@@ -60,7 +55,36 @@ struct mach_entry *mach_entry_lookup(struct mach_space *space, u32 name)
 /* The entry at an index in use or on the free list (never NULL then). */
 struct mach_entry *mach_entry_at(struct mach_space *space, u32 index)
 {
-	return xa_load(&space->table, index);
+	struct mach_entry *entry = mach_table_slot(space, index);
+
+	return entry && entry->name ? entry : NULL;
+}
+
+/* The first entry ever used at an index >= *index (set to its index). */
+struct mach_entry *mach_table_next(struct mach_space *space,
+				   unsigned long *index)
+{
+	unsigned long i = *index;
+	struct mach_entry *entry;
+	u32 chunk;
+
+	lockdep_assert_held(&space->lock);
+	while (i <= MACH_INDEX_MAX) {
+		chunk = i / MACH_TABLE_CHUNK;
+		if (chunk >= space->nr_chunks)
+			return NULL;
+		if (!space->chunks[chunk]) {
+			i = (unsigned long)(chunk + 1) * MACH_TABLE_CHUNK;
+			continue;
+		}
+		entry = &space->chunks[chunk][i % MACH_TABLE_CHUNK];
+		if (entry->name) {
+			*index = i;
+			return entry;
+		}
+		i++;
+	}
+	return NULL;
 }
 
 /* Append a free entry to the free list (the newest free one). */
@@ -116,19 +140,40 @@ static void mach_entry_take(struct mach_space *space, struct mach_entry *entry,
 	space->nr_names++;
 }
 
-/* A new entry at 'index', not yet in use; NULL on failure. */
+/* Room in 'chunks' for chunk number 'chunk'; false when memory is short. */
+static bool mach_table_grow(struct mach_space *space, u32 chunk)
+{
+	u32 nr = min(max3(chunk + 1, 2 * space->nr_chunks, 8U),
+		     MACH_INDEX_MAX / MACH_TABLE_CHUNK + 1);
+	struct mach_entry **chunks;
+
+	chunks = kvcalloc(nr, sizeof(*chunks), GFP_KERNEL_ACCOUNT);
+	if (!chunks)
+		return false;
+	if (space->nr_chunks)
+		memcpy(chunks, space->chunks,
+		       space->nr_chunks * sizeof(*chunks));
+	kvfree(space->chunks);
+	space->chunks = chunks;
+	space->nr_chunks = nr;
+	return true;
+}
+
+/* The never-used entry at 'index' (its chunk made if needed); NULL on failure. */
 static struct mach_entry *mach_entry_new(struct mach_space *space, u32 index)
 {
-	struct mach_entry *entry;
+	u32 chunk = index / MACH_TABLE_CHUNK;
 
-	entry = kmem_cache_zalloc(mach_entry_cache, GFP_KERNEL_ACCOUNT);
-	if (!entry)
+	if (chunk >= space->nr_chunks && !mach_table_grow(space, chunk))
 		return NULL;
-	if (xa_err(xa_store(&space->table, index, entry, GFP_KERNEL_ACCOUNT))) {
-		kmem_cache_free(mach_entry_cache, entry);
-		return NULL;
+	if (!space->chunks[chunk]) {
+		space->chunks[chunk] = kcalloc(MACH_TABLE_CHUNK,
+					       sizeof(struct mach_entry),
+					       GFP_KERNEL_ACCOUNT);
+		if (!space->chunks[chunk])
+			return NULL;
 	}
-	return entry;
+	return &space->chunks[chunk][index % MACH_TABLE_CHUNK];
 }
 
 /*
@@ -156,7 +201,7 @@ int mach_entry_alloc(struct mach_space *space, struct mach_entry **out)
 	}
 
 	while (space->next_index <= MACH_INDEX_MAX &&
-	       xa_load(&space->table, space->next_index))
+	       mach_entry_at(space, space->next_index))
 		space->next_index++;
 	if (space->next_index > MACH_INDEX_MAX)
 		return KERN_NO_SPACE;
@@ -198,7 +243,7 @@ int mach_entry_alloc_name(struct mach_space *space, u32 name,
 	if (kr != KERN_SUCCESS)
 		return kr;
 
-	entry = xa_load(&space->table, index);
+	entry = mach_entry_at(space, index);
 	if (entry && entry->type)
 		return KERN_NAME_EXISTS;
 	if (space->nr_names >= mach_max_names)
@@ -220,7 +265,8 @@ void mach_entry_free(struct mach_space *space, struct mach_entry *entry)
 {
 	lockdep_assert_held(&space->lock);
 	/* a name that goes while its port lives: port-deleted */
-	mach_dnreq_cancel(space, entry);
+	if (entry->dnreq)
+		mach_dnreq_cancel(space, entry);
 	entry->type = 0;
 	entry->urefs = 0;
 	mach_free_push(space, entry);
@@ -270,12 +316,11 @@ void mach_entry_set_dnreq(struct mach_space *space, struct mach_entry *entry,
 static void mach_space_release(struct kref *ref)
 {
 	struct mach_space *space = container_of(ref, struct mach_space, ref);
-	struct mach_entry *entry;
-	unsigned long index;
+	u32 i;
 
-	xa_for_each(&space->table, index, entry)
-		kmem_cache_free(mach_entry_cache, entry);
-	xa_destroy(&space->table);
+	for (i = 0; i < space->nr_chunks; i++)
+		kfree(space->chunks[i]);
+	kvfree(space->chunks);
 	xa_destroy(&space->dnreqs);
 	mach_revmap_destroy(&space->rev);
 	put_pid(space->pid);
@@ -312,7 +357,6 @@ struct mach_space *mach_space_create(void)
 		return NULL;
 	kref_init(&space->ref);
 	mutex_init(&space->lock);
-	xa_init(&space->table);
 	xa_init(&space->dnreqs);
 	INIT_LIST_HEAD(&space->registry_link);
 	INIT_LIST_HEAD(&space->fork_snaps);
@@ -372,7 +416,7 @@ void mach_space_destroy(struct mach_space *space)
 
 	mutex_lock(&space->lock);
 	space->active = false;
-	xa_for_each(&space->table, index, entry) {
+	for (index = 0; (entry = mach_table_next(space, &index)); index++) {
 		if (entry->type)
 			mach_right_destroy_entry(space, entry);
 	}

@@ -2,8 +2,11 @@
 /*
  * The IPC space: one per process (thread group) that opened /dev/mach.
  *
- * Names are (index << 8) | generation.  'table' maps an index to its entry;
- * entries are kept after their name is freed (on the free list, oldest
+ * Names are (index << 8) | generation.  The table holds the entries by
+ * index, in chunks of MACH_TABLE_CHUNK (4 KiB each) that 'chunks' points
+ * to, so a look-up is two loads; a chunk is allocated when an index in it
+ * is first used, and an entry whose name is 0 was never used.  Entries
+ * are kept after their name is freed (on the free list, oldest
  * first, from 'free_head' to 'free_tail') so that the next use of an index
  * gets a new generation and a stale name cannot reach a reused slot.  The
  * free list links entries by index (0, never a name's index, ends it), in
@@ -31,6 +34,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/xarray.h>
+#include "kmsg.h"
 #include "mach_types.h"
 
 struct file;
@@ -67,7 +71,8 @@ struct mach_space {
 	struct mutex lock;		/* name table, entries, specials */
 	bool active;
 
-	struct xarray table;		/* index -> struct mach_entry * */
+	struct mach_entry **chunks;	/* the table: see above */
+	u32 nr_chunks;			/* slots in 'chunks' */
 	struct mach_entry *free_head;	/* the oldest free entry, or NULL */
 	struct mach_entry *free_tail;	/* the newest free entry, or NULL */
 	u32 next_index;
@@ -77,7 +82,8 @@ struct mach_space {
 
 	struct pid *pid;		/* thread group that owns the space */
 	struct mach_user *user;		/* charged for what it sends */
-	struct mach_kmsg *kmsg_cached;	/* a free small message, or NULL */
+	/* a free message of each slab class (kmsg.c), or NULL */
+	struct mach_kmsg *kmsg_cached[MACH_KMSG_CLASSES];
 	struct mach_ool_cache *ool_cache; /* pages for OOL sends, or NULL */
 	struct mach_port *task_port;	/* kernel object port for this task */
 	u32 task_self;			/* name of our send right to it */
@@ -114,9 +120,30 @@ struct mach_space *mach_registry_find(struct pid *tgid);
 void mach_registry_walk(void (*fn)(struct mach_space *space, void *arg),
 			void *arg);
 
+/* Entries per chunk of the name table: 170 of 24 bytes fill 4 KiB. */
+#define MACH_TABLE_CHUNK	170
+
+/* The entry slot of 'index', used or not, or NULL if its chunk is not there. */
+static inline struct mach_entry *mach_table_slot(struct mach_space *space,
+						 u32 index)
+{
+	u32 chunk = index / MACH_TABLE_CHUNK;
+
+	if (chunk >= space->nr_chunks || !space->chunks[chunk])
+		return NULL;
+	return &space->chunks[chunk][index % MACH_TABLE_CHUNK];
+}
+
 /* Name table; all require space->lock. */
 struct mach_entry *mach_entry_lookup(struct mach_space *space, u32 name);
 struct mach_entry *mach_entry_at(struct mach_space *space, u32 index);
+struct mach_entry *mach_table_next(struct mach_space *space,
+				   unsigned long *index);
+/*
+ * Every entry ever used (in use or free), by index:
+ *	for (index = start; (entry = mach_table_next(space, &index)); index++)
+ * (open-coded at each use: a macro would evaluate its arguments twice).
+ */
 int mach_entry_alloc(struct mach_space *space, struct mach_entry **out);
 int mach_name_check(u32 name);
 int mach_entry_alloc_name(struct mach_space *space, u32 name,

@@ -38,7 +38,7 @@ int mach_op_names(struct mach_space *caller, struct mach_space *task, void *p)
 		kr = KERN_INVALID_TASK;
 		goto out;
 	}
-	xa_for_each(&task->table, index, entry) {
+	for (index = 0; (entry = mach_table_next(task, &index)); index++) {
 		if (!entry->type)
 			continue;
 		if (n < cap) {
@@ -83,7 +83,7 @@ int mach_op_space_info(struct mach_space *caller, struct mach_space *task,
 		kr = KERN_INVALID_TASK;
 		goto out;
 	}
-	xa_for_each(&task->table, index, entry) {
+	for (index = 0; (entry = mach_table_next(task, &index)); index++) {
 		total++;
 		if (!entry->type)
 			continue;

@@ -276,10 +276,11 @@ int mach_task_get_special(struct mach_space *caller, struct mach_space *task,
 	if (!mach_special_valid(which))
 		return KERN_INVALID_ARGUMENT;
 
+	/* a task whose IPC is going: KERN_FAILURE, as XNU's itk check says */
 	mutex_lock(&task->lock);
 	if (!task->active) {
 		mutex_unlock(&task->lock);
-		return KERN_INVALID_TASK;
+		return KERN_FAILURE;
 	}
 	if (which == TASK_KERNEL_PORT || which == TASK_NAME_PORT)
 		port = mach_port_copy_send(task->task_port);
@@ -296,8 +297,10 @@ int mach_task_set_special(struct mach_space *caller, struct mach_space *task,
 	struct mach_port *port = NULL, *old;
 	int kr;
 
-	if (!mach_special_valid(which) || which == TASK_KERNEL_PORT ||
-	    which == TASK_NAME_PORT)
+	/* XNU (with SIP): the task's own port and its host port are not settable */
+	if (which == TASK_KERNEL_PORT || which == TASK_HOST_PORT)
+		return KERN_NO_ACCESS;
+	if (!mach_special_valid(which) || which == TASK_NAME_PORT)
 		return KERN_INVALID_ARGUMENT;
 
 	kr = mach_take_send(caller, name, &port);
@@ -309,7 +312,7 @@ int mach_task_set_special(struct mach_space *caller, struct mach_space *task,
 		mutex_unlock(&task->lock);
 		if (port)
 			mach_port_release_send(port);
-		return KERN_INVALID_TASK;
+		return KERN_FAILURE;
 	}
 	old = task->special[which];
 	task->special[which] = port;

@@ -152,6 +152,10 @@ install_libmach() {
 	(cd "$lib/include" && find . -name '*.h' -type f | sort) | while read -r h; do
 		inst 644 "$lib/include/${h#./}" "$INCLUDEDIR/${h#./}"
 	done
+	# the MIG interfaces, next to the headers as on macOS (mach.pc's defsdir)
+	(cd "$lib/include" && find . -name '*.defs' -type f | sort) | while read -r h; do
+		inst 644 "$lib/include/${h#./}" "$INCLUDEDIR/${h#./}"
+	done
 	for h in "$REPO"/uapi/linux/*.h; do	# the ioctl ABI, and any other UAPI header
 		inst 644 "$h" "$INCLUDEDIR/linux/${h##*/}"
 	done
@@ -177,7 +181,7 @@ tool_binary() {
 # Tools, each with its man page (man/NAME.1) when there is one.
 install_tools() {
 	local name dir bin
-	for spec in machd:"$SBINDIR" lsmp:"$BINDIR"; do
+	for spec in machd:"$SBINDIR" lsmp:"$BINDIR" mig:"$BINDIR" machnetd:"$SBINDIR"; do
 		name=${spec%%:*} dir=${spec#*:}
 		bin=$(tool_binary "$name")
 		if [ -z "$bin" ]; then

@@ -11,7 +11,9 @@
  *  - the statistics move with messages and failures;
  *  - dumps are paginated, resume by index, survive concurrent change and
  *    process exit, and a dump left unfinished holds the module until its
- *    socket closes.
+ *    socket closes;
+ *  - a space dump cut at every possible point of a record (the socket's
+ *    buffer size sets the size of each part) still lists every space once.
  */
 #include <errno.h>
 #include <grp.h>
@@ -777,6 +779,64 @@ static void concurrent_change(void)
 	nl_close(&nl);
 }
 
+/*
+ * Children with a space each, comm names of assorted lengths, waiting for
+ * 'go' to close; enough to fill several 4 KiB parts of a space dump.
+ */
+#define BOUNDARY_SPACES	64
+
+static void dump_boundaries(void)
+{
+	pid_t kids[BOUNDARY_SPACES];
+	int ready[2], go[2], i, size;
+	struct nl_sock nl;
+	struct spaces ss;
+
+	assert_eq(0, pipe(ready), "pipe");
+	assert_eq(0, pipe(go), "pipe");
+	for (i = 0; i < BOUNDARY_SPACES; i++) {
+		kids[i] = mt_fork();
+		assert_true(kids[i] >= 0, "fork");
+		if (kids[i] == 0) {
+			char comm[16] = "sp-xxxxxxxxxxxx";
+
+			comm[3 + i % 13] = '\0';
+			prctl(PR_SET_NAME, comm);
+			(void)mach_task_self();
+			mt_post(ready[1]);
+			mt_await(go[0], 120000);
+			_exit(0);
+		}
+		assert_true(mt_await(ready[0], MU_WAIT_MS), "child has a space");
+	}
+	/*
+	 * Parts of 4096..4256 bytes, 4 apart: a cut falls in every place of a
+	 * record (at most ~130 bytes), its header included.
+	 */
+	for (size = 4096; size <= 4256 && !mt_failed; size += 4) {
+		size_t seen = 0, k;
+
+		/* every read with that buffer: it sets the size of the dump's parts */
+		assert_eq(0, nl_open_sized(&nl, (unsigned int)size), "netlink socket");
+		expect_eq(0, nl_request(&nl, MACH_NL_CMD_GET_STATS, false, NULL,
+					NULL, NULL, 0), "statistics");
+		expect_eq(0, dump_spaces(&nl, &ss), "dump the spaces");
+		expect_true(nl.recvs > 2, "in several parts");
+		expect_true(ss.ordered, "each space once, in order");
+		for (k = 0; k < ss.n; k++)
+			for (i = 0; i < BOUNDARY_SPACES; i++)
+				seen += ss.s[k].pid == (uint32_t)kids[i];
+		if (!expect_eq(BOUNDARY_SPACES, seen, "every child's space"))
+			mt_diag("with %d-byte parts", size);
+		free(ss.s);
+		nl_close(&nl);
+	}
+	for (i = 0; i < BOUNDARY_SPACES; i++)
+		mt_post(go[1]);
+	for (i = 0; i < BOUNDARY_SPACES; i++)
+		expect_child_ok(kids[i], MU_WAIT_MS, "child");
+}
+
 static const struct mt_case cases[] = {
 	MT_CASE(entry_attributes),
 	MT_CASE(space_summary),
@@ -786,6 +846,7 @@ static const struct mt_case cases[] = {
 	MT_CASE(pagination),
 	MT_CASE(unfinished_dump),
 	MT_CASE_T(concurrent_change, 300),
+	MT_CASE_T(dump_boundaries, 300),
 };
 
 int main(void)

@@ -538,8 +538,6 @@ static int role_forwarder(int argc, char **argv)
 	relay = net_look_up_wait(s, "bravo", "relay", WAIT_MS, &kr);
 	assert_kr_ret(NETNAME_SUCCESS, kr, "look_up bravo's relay");
 	for (k = 0; k < 3; k++) {
-		if (k == 2)	/* the last round: no-senders once it is over */
-			arm_no_senders(q, notify);
 		memset(&pm, 0, sizeof(pm));
 		header(&pm.h, relay, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, ID_FORWARD,
 		       sizeof(pm), true);
@@ -550,6 +548,18 @@ static int role_forwarder(int argc, char **argv)
 		pm.word = 0xc0de0000u + (uint32_t)k;
 		rpc(&pm.h, reply, MACH_MSG_TYPE_MAKE_SEND_ONCE, rep, "forward RPC");
 		expect_token(q, 0xc0de0000u + (uint32_t)k, "charlie used the right alpha sent bravo");
+	}
+	/*
+	 * Armed after the rounds, with the make-send count they reached: between
+	 * rounds nobody may hold a right (charlie dropped it, the releases came
+	 * home), and a no-senders then is right, not premature.
+	 */
+	{
+		mach_port_t prev;
+
+		expect_kr(KERN_SUCCESS, nu_request(q, MACH_NOTIFY_NO_SENDERS,
+						   mu_status(q).mps_mscount, notify, &prev),
+			  "request no-senders");
 	}
 	expect_no_senders(q, notify, "no-senders after alpha -> bravo -> charlie and back");
 

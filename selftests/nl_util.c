@@ -92,7 +92,7 @@ static int nl_send(struct nl_sock *nl, uint16_t type, uint16_t flags,
 static int nl_recv_all(struct nl_sock *nl, nl_msg_cb cb, void *arg,
 		       unsigned int stop_after)
 {
-	size_t size = NL_RCVBUF;
+	size_t size = nl->rcvbuf ? nl->rcvbuf : NL_RCVBUF;
 	char *buf = malloc(size);
 	int ret = 0, stopped = 0;
 	ssize_t n;
@@ -157,11 +157,22 @@ static int family_cb(const struct nlmsghdr *nlh, void *arg)
 
 int nl_open(struct nl_sock *nl)
 {
+	return nl_open_sized(nl, 0);
+}
+
+/*
+ * The kernel sizes a dump's parts to the largest buffer the socket has
+ * ever read with (netlink's max_recvmsg_len only grows), so a socket meant
+ * to see small parts must read even the family's look-up with its size.
+ */
+int nl_open_sized(struct nl_sock *nl, unsigned int rcvbuf)
+{
 	struct sockaddr_nl me = { .nl_family = AF_NETLINK };
 	struct nl_req r;
 	int ret;
 
 	memset(nl, 0, sizeof(*nl));
+	nl->rcvbuf = rcvbuf;
 	nl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	if (nl->fd < 0)
 		return -errno;

@@ -18,10 +18,17 @@ struct nl_sock {
 	uint16_t family;	/* the "mach" family's id */
 	uint32_t seq;
 	unsigned int recvs;	/* recv() calls of the last request */
+	/*
+	 * recv() buffer size, 0: 32 KiB.  The kernel sizes each later part of
+	 * a dump to the largest buffer this socket has read with.
+	 */
+	unsigned int rcvbuf;
 };
 
 /* Open a socket and resolve the family: 0, or -errno (ENOENT: no family). */
 int nl_open(struct nl_sock *nl);
+/* The same, reading every reply with a 'rcvbuf'-byte buffer (0: 32 KiB). */
+int nl_open_sized(struct nl_sock *nl, unsigned int rcvbuf);
 void nl_close(struct nl_sock *nl);
 
 /* Called for each reply message; return non-zero to stop early. */

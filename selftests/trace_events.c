@@ -7,12 +7,20 @@
  * Needs root and a kernel with event tracing; skipped otherwise.  Events of
  * other processes may be interleaved, so each check looks for a line with
  * this test's own message ids.
+ *
+ * perf_and_ftrace: the same events counted by perf (PERF_TYPE_TRACEPOINT)
+ * while tracefs records them too; with two probes on a tracepoint the
+ * kernel calls each through the event's iterator, and perf's handlers are
+ * the module's own code as well.
  */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <linux/perf_event.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "msg_util.h"
@@ -147,8 +155,81 @@ static void events_fire(void)
 		mt_diag("trace buffer was:\n%.4000s", t);
 }
 
+/* Every event the module defines, and what makes each fire once. */
+static const char *const perf_events[] = {
+	"mach_msg_send", "mach_msg_receive", "mach_msg_fail",
+	"mach_port_create", "mach_port_destroy", "mach_notify",
+};
+#define NPERF (sizeof(perf_events) / sizeof(perf_events[0]))
+
+/* A counting perf event on tracepoint events/mach/NAME for this process. */
+static int perf_tracepoint(const char *name)
+{
+	struct perf_event_attr attr;
+	char path[256], buf[32] = "";
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/events/mach/%s/id", tracefs, name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || read(fd, buf, sizeof(buf) - 1) <= 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	memset(&attr, 0, sizeof(attr));
+	attr.type = PERF_TYPE_TRACEPOINT;
+	attr.size = sizeof(attr);
+	attr.config = strtoull(buf, NULL, 10);
+	return (int)syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0);
+}
+
+static void perf_and_ftrace(void)
+{
+	mach_port_t port, so = MACH_PORT_NULL;
+	mach_msg_type_name_t got;
+	int fds[NPERF];
+	struct mu_rcv r;
+	unsigned int i;
+
+	need_tracefs();
+	for (i = 0; i < NPERF; i++) {
+		fds[i] = perf_tracepoint(perf_events[i]);
+		if (fds[i] < 0 && (errno == ENOSYS || errno == ENODEV))
+			mt_skip("no perf tracepoint events here (%s)", strerror(errno));
+		assert_true(fds[i] >= 0, perf_events[i]);
+	}
+	assert_true(write_file(tracefs, "events/mach/enable", "1"), "enable events/mach");
+
+	port = mu_port_send();
+	expect_kr(MACH_MSG_SUCCESS,
+		  mu_send(port, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, ID, 1, 2, 0, 0),
+		  "send");
+	expect_kr(MACH_MSG_SUCCESS, mu_recv(port, &r, 0, 0), "receive");
+	expect_kr(MACH_RCV_TIMED_OUT, mu_recv(port, &r, 0, 0), "empty queue");
+	expect_kr(KERN_SUCCESS,
+		  mach_port_extract_right(mach_task_self(), port,
+					  MACH_MSG_TYPE_MAKE_SEND_ONCE, &so, &got),
+		  "make a send-once right");
+	expect_kr(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), so),
+		  "destroy it unused");
+	expect_kr(KERN_SUCCESS, mach_port_destroy(mach_task_self(), port),
+		  "destroy the port");
+	write_file(tracefs, "events/mach/enable", "0");
+
+	for (i = 0; i < NPERF; i++) {
+		uint64_t count = 0;
+
+		expect_eq(sizeof(count), read(fds[i], &count, sizeof(count)), "read the count");
+		if (!expect_true(count >= 1, "perf counted the event"))
+			mt_diag("%s: %llu", perf_events[i], (unsigned long long)count);
+		close(fds[i]);
+	}
+}
+
 static const struct mt_case cases[] = {
 	MT_CASE(events_fire),
+	MT_CASE(perf_and_ftrace),
 };
 
 int main(void)

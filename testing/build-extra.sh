@@ -25,6 +25,8 @@ mkdir -p "$out/run"
 rsync -a "$dir/" "$out/run/"
 
 cflags="-I$REPO_DIR/libmach/include -O2 -g"
+# A Makefile that runs mig finds it, and the .defs, in the tree.
+export MIG="$REPO_DIR/tools/mig/mig" MIG_DEFSDIR="$REPO_DIR/libmach/include"
 ldflags="-static -L$REPO_DIR/libmach"
 ldlibs="-lmach -lpthread"
 

@@ -9,6 +9,10 @@
 # other's objects.  Built with W=1; any compiler warning fails the build.
 # MACH_SRC may point at another tree with the same layout (used to test the
 # harness itself).
+#
+# MACH_INSTRUMENT=gcov|kcov builds an instrumented module (Kbuild's MACH_GCOV
+# or MACH_KCOV; make coverage and make fuzz) in $MACH_BUILD/KERNEL-gcov or
+# KERNEL-kcov instead, so it never mixes with the plain build's objects.
 set -euo pipefail
 # shellcheck source=testing/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -18,6 +22,13 @@ kernel=$1
 src=${MACH_SRC:-$REPO_DIR}
 kdir=$("$TESTING_DIR/kernel.sh" "$kernel")
 out=$MACH_BUILD/$kernel
+instrument=()
+case ${MACH_INSTRUMENT:-} in
+'') ;;
+gcov) instrument=(MACH_GCOV=1) out=$MACH_BUILD/$kernel-gcov ;;
+kcov) instrument=(MACH_KCOV=1) out=$MACH_BUILD/$kernel-kcov ;;
+*) die "MACH_INSTRUMENT must be gcov or kcov" ;;
+esac
 log=$out/module-build.log
 
 [ -f "$src/Kbuild" ] || die "no Kbuild in $src"
@@ -27,7 +38,7 @@ mkdir -p "$out/src"
 rsync -a --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 	"$src/Kbuild" "$src/module" "$src/uapi" "$out/src/"
 
-if ! make -C "$kdir" M="$out/src" W=1 -j"$(nproc)" modules >"$log" 2>&1; then
+if ! make -C "$kdir" M="$out/src" W=1 -j"$(nproc)" "${instrument[@]}" modules >"$log" 2>&1; then
 	say "$kernel: module build FAILED (log: $log)"
 	log_tail "$log"
 	exit 1

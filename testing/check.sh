@@ -76,6 +76,23 @@ else
 	host_result fail "build libmach, tools and selftests"
 fi
 
+# machnetd's pure parts on the host: unit tests, and the frame decoder
+# under libFuzzer + ASan/UBSan for 10^6 inputs (a few seconds).
+echo "==== host: machnetd unit tests and frame fuzzer ===="
+if make -s -C "$REPO_DIR/tools/machnetd" unit >"$MACH_BUILD/machnetd-unit.log" 2>&1; then
+	host_result ok "machnetd unit tests (config, hash map, frame codec, counts)"
+else
+	tail -20 "$MACH_BUILD/machnetd-unit.log"
+	host_result fail "machnetd unit tests (config, hash map, frame codec, counts)"
+fi
+if make -s -C "$REPO_DIR/tools/machnetd" fuzz-run FUZZ_RUNS=1000000 \
+	>"$MACH_BUILD/machnetd-fuzz.log" 2>&1 && grep -q '^Done 1000000 runs' "$MACH_BUILD/machnetd-fuzz.log"; then
+	host_result ok "machnetd frame decoder fuzz (10^6 inputs, ASan/UBSan)"
+else
+	tail -20 "$MACH_BUILD/machnetd-fuzz.log"
+	host_result fail "machnetd frame decoder fuzz (10^6 inputs, ASan/UBSan)"
+fi
+
 machd= lsmp= machnetd=
 [ ! -x "$MACH_BUILD/tools/machd" ] || machd=$MACH_BUILD/tools/machd
 [ ! -x "$MACH_BUILD/tools/machnetd" ] || machnetd=$MACH_BUILD/tools/machnetd
@@ -116,6 +133,19 @@ while read -r st name; do
 	skip) echo "SKIP [host] install: $name"; skipped=$((skipped + 1)) ;;
 	esac
 done <<<"$install_results"
+
+echo "==== host: mig ===="
+# tools/mig/tests/run.sh prints "ok|fail NAME" per part: malformed .defs,
+# real .defs and their stubs, options, a short fuzz run (MIG_FUZZ_SECONDS).
+need_pkgs flex bison clang libclang-rt-14-dev
+mig_rc=0
+mig_results=$(make -s -C "$REPO_DIR/tools/mig" check 2>"$MACH_BUILD/mig-check.log") || mig_rc=$?
+if [ "$mig_rc" -ne 0 ] && ! grep -q '^fail ' <<<"$mig_results"; then
+	mig_results+=$'\n'"fail mig: tools/mig/tests/run.sh stopped early (status $mig_rc, log $MACH_BUILD/mig-check.log)"
+fi
+while read -r st name; do
+	case $st in ok | fail) host_result "$st" "$name" ;; esac
+done <<<"$mig_results"
 
 for k in $kernels; do
 	echo "==== $k ===="

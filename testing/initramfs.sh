@@ -3,7 +3,15 @@
 #
 # initramfs.sh OUT --module KO --kind debug|stock [--mode check|run]
 #              [--selftests DIR] [--extra DIR] [--test-timeout SECS]
-#              [--machd PATH] [--lsmp PATH] [--machnetd PATH] [--stress]
+#              [--machd PATH] [--lsmp PATH] [--machnetd PATH] [--stress] [--coverage]
+#              [--fuzz SECS]
+#
+# --fuzz SECS (make fuzz): the guest runs the selftests' kcov_fuzz for SECS
+# seconds on their corpus instead of the tests, and sends what it kept to
+# the results port (guest/init.sh).
+#
+# --coverage (make coverage): after rmmod the guest sends the module's gcov
+# data to the results port (guest/init.sh).
 #
 # --stress: the guest runs only the stress programs, in their long forms
 # (guest/init.sh); MACH_MIX_MESSAGES, MACH_STRESS_MESSAGES, MACH_FUZZ_CALLS
@@ -23,7 +31,7 @@ set -euo pipefail
 # shellcheck source=testing/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-ko='' kind='' mode=check selftests='' extra='' test_timeout=120 selftest_timeout='' machd='' lsmp='' machnetd='' stress=0
+ko='' kind='' mode=check selftests='' extra='' test_timeout=120 selftest_timeout='' machd='' lsmp='' machnetd='' stress=0 coverage=0 fuzz=''
 out=${1:?usage: $0 OUT --module KO --kind debug|stock ...}
 shift
 while [ $# -gt 0 ]; do
@@ -36,6 +44,8 @@ while [ $# -gt 0 ]; do
 	--test-timeout) test_timeout=$2 selftest_timeout=$2 ;;
 	--machd) machd=$2 ;;
 	--stress) stress=1; shift; continue ;;
+	--coverage) coverage=1; shift; continue ;;
+	--fuzz) fuzz=$2 ;;
 	--lsmp) lsmp=$2 ;;
 	--machnetd) machnetd=$2 ;;
 	*) die "unknown option $1" ;;
@@ -111,6 +121,8 @@ TEST_TIMEOUT=$test_timeout
 SELFTEST_TIMEOUT=$selftest_timeout
 INSMOD_TIMEOUT=${MACH_INSMOD_TIMEOUT:-600}
 STRESS=$stress
+COVERAGE=$coverage
+FUZZ=$fuzz
 MIX_MESSAGES=${MACH_MIX_MESSAGES:-}
 STRESS_MESSAGES=${MACH_STRESS_MESSAGES:-}
 FUZZ_CALLS=${MACH_FUZZ_CALLS:-}

@@ -90,7 +90,8 @@ expected_files() {
 		echo "$p/lib/libmach.a"
 		for f in "$src"/libmach/libmach.so*; do echo "$p/lib/${f##*/}"; done
 		echo "$p/lib/pkgconfig/mach.pc"
-		(cd "$src/libmach/include" && find . -name '*.h' -type f) | sed "s|^\.|$p/include|"
+		(cd "$src/libmach/include" && find . \( -name '*.h' -o -name '*.defs' \) -type f) |
+			sed "s|^\.|$p/include|"
 		for f in "$src"/uapi/linux/*.h; do echo "$p/include/linux/${f##*/}"; done
 		echo "$p/sbin/machd"
 		echo "$2/machd.service"
@@ -107,6 +108,8 @@ expected_files() {
 			for n in $(page_names "$f"); do echo "$p/share/man/man$sec/$n.$sec"; done
 		done
 		[ -z "$(tool_bin lsmp)" ] || echo "$p/bin/lsmp"
+		[ -z "$(tool_bin mig)" ] || echo "$p/bin/mig"
+		[ -z "$(tool_bin machnetd)" ] || echo "$p/sbin/machnetd"
 	} | sort -u
 }
 
@@ -196,6 +199,7 @@ check_programs() {
 	local ver
 	ver=$(sed -n 's/^VERSION *:= *//p' "$src/libmach/Makefile")
 	[ "$(pc "$p" --modversion)" = "$ver" ] || bad "pkg-config --modversion is not $ver"
+	check_mig "$p"
 
 	# shellcheck disable=SC2086,SC2046 # flags are lists of words
 	{
@@ -214,6 +218,27 @@ check_programs() {
 	if [ -x "$tmp/static" ] && has "$(readelf -d "$tmp/static" 2>/dev/null)" NEEDED; then
 		bad "the static program is linked dynamically"
 	fi
+}
+
+# check_mig PREFIX: the staged mig compiles an installed .defs (found through
+# mach.pc's defsdir) into stubs that build against the staged headers.
+check_mig() {
+	local p=$1 defs m=$tmp/mig-$RANDOM
+	[ -n "$(tool_bin mig)" ] || return 0
+	defs=$(pc "$p" --variable=defsdir)
+	case $defs in "$stage"*) ;; *) defs=$stage$defs ;; esac
+	[ "$defs" = "$stage$p/include" ] || bad "pkg-config --variable=defsdir: '$defs'"
+	[ -f "$defs/mach/std_types.defs" ] || { bad "no std_types.defs in $defs"; return 0; }
+	mkdir -p "$m"
+	if ! (cd "$m" && "$stage$p/bin/mig" -I"$defs" "$defs/mach/notify.defs") >>"$log" 2>&1; then
+		bad "the staged mig does not compile notify.defs"
+		return 0
+	fi
+	for c in "$m"/notifyUser.c "$m"/notifyServer.c; do
+		cc -std=gnu11 -Wall -Wextra -Werror -I"$m" -I"$stage$p/include" -c "$c" -o "$m/x.o" \
+			>>"$log" 2>&1 || bad "$(basename "$c") from the staged mig does not build"
+	done
+	echo "check_mig: the staged mig built notify.defs' stubs" >>"$log"
 }
 
 check_library() {

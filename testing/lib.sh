@@ -55,3 +55,14 @@ stock_kernel_version() {
 	done
 	return 1
 }
+
+# extract_blob RESULTS_LOG NAME OUT: the data the guest sent between
+# "@@MACH BLOB-BEGIN NAME" and "@@MACH BLOB-END NAME" (base64), decoded.
+extract_blob() {
+	tr -d '\r' <"$1" | awk -v n="$2" '
+		index($0, "@@MACH BLOB-BEGIN " n) { on = 1; next }
+		index($0, "@@MACH BLOB-END " n) { on = 0; found = 1 }
+		on { print }
+		END { exit found ? 0 : 1 }' | base64 -d >"$3"
+	[ "${PIPESTATUS[1]}" -eq 0 ] && [ -s "$3" ]
+}

@@ -84,8 +84,12 @@ function marker(s,   w, kind, name, why, i) {
 	}
 	if (w[1] == "OUTPUT-BEGIN") { name = s; sub(/^OUTPUT-BEGIN /, "", name); print "---- output of " name " ----"; return }
 	if (w[1] == "OUTPUT-END") return
+	# BLOB-BEGIN NAME ... BLOB-END NAME: data for the host (base64), not output
+	if (w[1] == "BLOB-BEGIN") { section = "blob"; return }
+	if (w[1] == "BLOB-END") { section = ""; return }
 }
 function handle(l) {
+	if (section == "blob") return
 	print l
 	if (section == "kunit") {
 		# Case lines are indented one level (4 spaces); deeper ones are the

@@ -161,3 +161,9 @@ void registry_arm_pending(void)
 		link = &s->next;
 	}
 }
+
+void registry_clear(void)
+{
+	while (services)
+		service_remove(&services, "cleared");
+}

@@ -51,4 +51,7 @@ void registry_drop_port(mach_port_t port);
 /* Arm dead-name requests on services that got a new owner since last time. */
 void registry_arm_pending(void);
 
+/* Drop every service and what machd holds for it (fuzz/machd_fuzz.c). */
+void registry_clear(void);
+
 #endif /* MACHD_REGISTRY_H */

@@ -6,6 +6,7 @@
  * destroys a complex request for us, so a send right sent with
  * bootstrap_register is kept only when the routine succeeds.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "bootstrap_msg.h"
@@ -42,7 +43,8 @@ static void reply_header(const mach_msg_header_t *in, mach_msg_header_t *out,
 	out->msgh_remote_port = in->msgh_remote_port;
 	out->msgh_local_port = MACH_PORT_NULL;
 	out->msgh_voucher_port = MACH_PORT_NULL;
-	out->msgh_id = BOOTSTRAP_REPLY_ID(in->msgh_id);
+	/* wraps as the 32-bit id it is: a request id near INT_MAX is no UB */
+	out->msgh_id = (mach_msg_id_t)((uint32_t)in->msgh_id + 100);
 }
 
 static void reply_code(const mach_msg_header_t *in, mach_msg_header_t *out,

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* MIG runtime support: the NDR tag, bounded string copies, OOL memory. */
+#include <stdlib.h>
+
 #include "internal.h"
 
 /* Little-endian integers, ASCII, IEEE floats: x86_64 and arm64 alike. */
@@ -61,6 +63,17 @@ MACH_EXPORT void mig_deallocate(vm_address_t addr, vm_size_t size)
 	(void)vm_deallocate(mach_task_self(), addr, size);
 }
 
+MACH_EXPORT void *mig_user_allocate(vm_size_t size)
+{
+	return malloc(size ? size : 1);
+}
+
+MACH_EXPORT void mig_user_deallocate(char *data, vm_size_t size)
+{
+	(void)size;
+	free(data);
+}
+
 MACH_EXPORT void mig_reply_setup(mach_msg_header_t *request, mach_msg_header_t *reply)
 {
 	mig_reply_error_t *out = (mig_reply_error_t *)reply;
@@ -69,6 +82,7 @@ MACH_EXPORT void mig_reply_setup(mach_msg_header_t *request, mach_msg_header_t *
 	out->Head.msgh_size = sizeof(mig_reply_error_t);
 	out->Head.msgh_remote_port = request->msgh_local_port;
 	out->Head.msgh_local_port = MACH_PORT_NULL;
-	out->Head.msgh_id = request->msgh_id + 100;
+	/* unsigned: a request id near INT_MAX wraps instead of overflowing */
+	out->Head.msgh_id = (mach_msg_id_t)((uint32_t)request->msgh_id + 100);
 	out->NDR = NDR_record;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* C types for calc.defs (the defs file's "import"). */
 #ifndef CALC_TYPES_H
 #define CALC_TYPES_H

@@ -1,25 +1,19 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * A MIG client and server, the way a macOS program uses mig's output:
- * the server (calcServer.c) runs in a forked child under mach_msg_server()
- * after bootstrap_check_in(); the parent finds it with bootstrap_look_up()
- * and calls the generated client stubs (calcUser.c).  Exits 0 when every
- * result is what macOS gives.
+ * calc.defs is compiled by tools/mig at build time (mig -sheader
+ * calcServer.h calc.defs); the server (calcServer.c) runs in a forked and
+ * exec'd copy of this program under mach_msg_server() after
+ * bootstrap_check_in(); the client finds it with bootstrap_look_up() and
+ * calls the generated stubs (calcUser.c).  Exits 0 when every result is
+ * what macOS gives.
  */
-#include <mach/mach.h>
-#include <servers/bootstrap.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include "mig_util.h"
 
 #include "calc.h"
 #include "calcServer.h"
 
-#define CHECK(c, ...) do { if (!(c)) { printf("FAIL line %d: ", __LINE__); \
-	printf(__VA_ARGS__); printf("\n"); fail = 1; } } while (0)
-static int fail;
+#define fail mig_failures
 
 /* ---- server side: the routines calcServer.c calls ---- */
 
@@ -102,20 +96,11 @@ kern_return_t do_calc_get_note(mach_port_t server, int *value, int *count)
 
 static void run_server(const char *name)
 {
-	mach_port_t port;
-	kern_return_t kr;
-	mach_msg_size_t max = sizeof(union __RequestUnion__calc_subsystem);
+	mach_msg_size_t max = sizeof(union __RequestUnion__do_calc_subsystem);
 
-	if (max < calc_subsystem.maxsize)
-		max = calc_subsystem.maxsize;
-	kr = bootstrap_check_in(bootstrap_port, name, &port);
-	if (kr != KERN_SUCCESS) {
-		printf("FAIL: server bootstrap_check_in: %s\n", bootstrap_strerror(kr));
-		_exit(2);
-	}
-	kr = mach_msg_server(calc_server, max, port, MACH_MSG_OPTION_NONE);
-	printf("FAIL: mach_msg_server returned %#x\n", kr);
-	_exit(3);
+	if (max < do_calc_subsystem.maxsize)
+		max = do_calc_subsystem.maxsize;
+	mig_serve(name, calc_server, max, MACH_MSG_OPTION_NONE);
 }
 
 /* ---- client side ---- */
@@ -168,7 +153,7 @@ static void raw_request(mach_port_t srv, mach_msg_id_t id, mach_msg_size_t size,
 	      "raw id %d: reply bits %#x", id, u.rep.Head.msgh_bits);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	char name[128];
 	mach_port_t srv, reply_port, rcv, out = MACH_PORT_NULL;
@@ -183,6 +168,9 @@ int main(void)
 	mach_msg_type_number_t resultCnt = 0, i;
 	uint32_t checksum = 0, want = 0;
 
+	if (argc == 3 && strcmp(argv[1], "--server") == 0)
+		run_server(argv[2]);
+
 	/* Layouts: what mig's LP64 output assumes. */
 	CHECK(sizeof(__Request__calc_add_t) == 40, "add request %zu", sizeof(__Request__calc_add_t));
 	CHECK(sizeof(__Request__calc_measure_t) == 140, "measure request %zu",
@@ -192,14 +180,12 @@ int main(void)
 	CHECK(sizeof(__Request__calc_ool_t) == 56, "ool request %zu", sizeof(__Request__calc_ool_t));
 	CHECK(sizeof(__Reply__calc_ool_t) == 60, "ool reply %zu", sizeof(__Reply__calc_ool_t));
 	CHECK(sizeof(mig_reply_error_t) == 36, "mig_reply_error_t %zu", sizeof(mig_reply_error_t));
-	CHECK(calc_subsystem.start == 4400 && calc_subsystem.end == 4406, "subsystem range");
-	CHECK(calc_subsystem.maxsize == 60, "maxsize %u", calc_subsystem.maxsize);
+	CHECK(do_calc_subsystem.start == 4400 && do_calc_subsystem.end == 4406, "subsystem range");
+	CHECK(do_calc_subsystem.maxsize == 60, "maxsize %u", do_calc_subsystem.maxsize);
 	CHECK(calc_server_routine(&(mach_msg_header_t){ .msgh_id = 4406 }) == 0, "routine 4406");
 
 	snprintf(name, sizeof(name), "com.example.migcalc.%d", getpid());
-	pid = fork();
-	if (pid == 0)
-		run_server(name);
+	pid = mig_spawn_server(name);
 	CHECK(pid > 0, "fork");
 	srv = look_up(name);
 	CHECK(srv != MACH_PORT_NULL, "bootstrap_look_up %s", name);

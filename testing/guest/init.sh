@@ -12,7 +12,7 @@
 # that holds nothing else.  /harness.conf sets MODE, KIND, EXPECT_KUNIT,
 # TEST_TIMEOUT, SELFTEST_TIMEOUT, INSMOD_TIMEOUT, and for make stress STRESS=1
 # and the optional sizes MIX_MESSAGES, STRESS_MESSAGES, FUZZ_CALLS and
-# STORM_ROUNDS.
+# STORM_ROUNDS; for make coverage COVERAGE=1; for make fuzz FUZZ=SECONDS.
 
 /bin/busybox mkdir -p /proc /sys /dev /tmp /bin /sbin /usr/bin /usr/sbin
 # initramfs.sh packs a `mktemp -d` directory, mode 0700, and cpio gives its
@@ -295,6 +295,25 @@ if [ "${STRESS:-0}" = 1 ] && [ -f /selftests/TESTS ]; then
 	[ -z "$echo_console" ] || echo "# $line" >&3
 fi
 
+# make fuzz (FUZZ=SECONDS): the coverage-guided fuzzer instead of the
+# tests; what it kept goes to the host as a BLOB.  Kernel splats and
+# kmemleak judge the run as always.
+if [ -n "${FUZZ:-}" ] && [ -x /selftests/kcov_fuzz ]; then
+	mark "OUTPUT-BEGIN kcov_fuzz"
+	(cd /selftests && ./kcov_fuzz -t "$FUZZ" -o /tmp/fuzz corpus) >&3 2>&1 </dev/null
+	rc=$?
+	mark "OUTPUT-END kcov_fuzz"
+	if [ $rc -eq 0 ]; then
+		test_result ok "kcov_fuzz for $FUZZ s"
+	else
+		test_result fail "kcov_fuzz for $FUZZ s" "exit status $rc"
+	fi
+	mark "BLOB-BEGIN fuzz.tar.gz"
+	tar -C /tmp/fuzz -czf - . | base64 >&3
+	mark "BLOB-END fuzz.tar.gz"
+	rm -f /selftests/TESTS
+fi
+
 if [ -f /selftests/TESTS ]; then
 	mark "SELFTESTS-BEGIN $(grep -c . /selftests/TESTS)"
 	rc=0
@@ -349,5 +368,28 @@ if [ "$KIND" = debug ]; then
 	else
 		test_result fail "kmemleak available" "$kmemleak is missing"
 	fi
+fi
+
+# make coverage (COVERAGE=1): the module's gcov counters outlive rmmod
+# (gcov_persist, on by default), so they include the unload path.  debugfs
+# gives its files no size, so each is copied out with cat before tar; the
+# archive goes to the results port in base64 between BLOB markers.
+if [ "${COVERAGE:-0}" = 1 ]; then
+	g=/sys/kernel/debug/gcov
+	rm -rf /tmp/gcov
+	mkdir -p /tmp/gcov
+	(cd $g 2>/dev/null && find . -name '*.gcda') >/tmp/gcda.list
+	while IFS= read -r f; do
+		mkdir -p "/tmp/gcov/${f%/*}"
+		cat "$g/$f" >"/tmp/gcov/$f"
+	done </tmp/gcda.list
+	if [ -s /tmp/gcda.list ]; then
+		test_result ok "gcov data collected ($(grep -c . /tmp/gcda.list) files)"
+	else
+		test_result fail "gcov data collected" "no .gcda under $g"
+	fi
+	mark "BLOB-BEGIN gcov.tar.gz"
+	tar -C /tmp/gcov -czf - . | base64 >&3
+	mark "BLOB-END gcov.tar.gz"
 fi
 finish

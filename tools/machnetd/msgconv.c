@@ -482,16 +482,57 @@ static void retry_pending(void)
 
 /* ---- entry points ---- */
 
-bool ports_frame(struct peer *p, const struct wire_frame *f, const char **reason)
+/* A right of a third host that is listed but not connected (yet)? */
+static bool unreachable(const struct wire_right *r)
+{
+	struct peer *q;
+
+	if (r->kind != WIRE_SEND && r->kind != WIRE_SEND_ONCE)
+		return false;
+	if (r->owner != WIRE_OWNER_NAMED)
+		return false;
+	q = peer_by_name(r->name, r->name_len);
+	return q != NULL && !q->up;
+}
+
+/*
+ * A message forwarded by a third host may name ports of a host whose
+ * connection to us is still coming up (all start at once; a dialer backs
+ * off): wait for it rather than turn them into dead names.
+ */
+static bool must_wait(const struct wire_msg *w)
+{
+	if (unreachable(&w->reply))
+		return true;
+	for (uint32_t i = 0; i < w->ndesc; i++) {
+		const struct wire_desc *d = &w->desc[i];
+
+		if (d->type == WIRE_DESC_PORT && unreachable(&d->right))
+			return true;
+		if (d->type == WIRE_DESC_OOL_PORTS) {
+			size_t n = wire_ool_rights(d, ool_rights, WIRE_MAX_OOL_PORTS);
+
+			for (size_t k = 0; k < n; k++)
+				if (unreachable(&ool_rights[k]))
+					return true;
+		}
+	}
+	return false;
+}
+
+int ports_frame(struct peer *p, const struct wire_frame *f, bool may_defer,
+		const char **reason)
 {
 	switch (f->type) {
 	case WIRE_MSG:
-		return deliver(p, &f->u.msg, reason);
+		if (may_defer && must_wait(&f->u.msg))
+			return PORTS_DEFER;
+		return deliver(p, &f->u.msg, reason) ? PORTS_OK : PORTS_BAD;
 	case WIRE_LOOKUP:
 	case WIRE_LOOKUP_REPLY:
-		return lookup_frame(p, f, reason);
+		return lookup_frame(p, f, reason) ? PORTS_OK : PORTS_BAD;
 	default:
-		return rights_frame(p, f, reason);
+		return rights_frame(p, f, reason) ? PORTS_OK : PORTS_BAD;
 	}
 }
 
@@ -503,6 +544,8 @@ void ports_port_died(mach_port_t name)
 void ports_peer_up(struct peer *p)
 {
 	(void)p;
+	/* Frames that waited for this host are tried again. */
+	peers_retry_deferred();
 }
 
 void ports_peer_down(struct peer *p)

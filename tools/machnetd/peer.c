@@ -26,6 +26,8 @@
 #define PING_IDLE_MS		5000
 #define DEAD_IDLE_MS		20000
 #define RX_CHUNK		(64 * 1024)
+#define DEFER_RETRY_MS		50
+#define DEFER_MAX_MS		5000	/* then its rights of the absent host are dead */
 
 struct peer *peers;
 unsigned int npeers;
@@ -55,7 +57,7 @@ static void conn_events(struct conn *c)
 {
 	uint32_t ev = 0;
 
-	if (!c->reading_paused || c->state != CONN_UP)
+	if ((!c->reading_paused && !c->defer_until_ms) || c->state != CONN_UP)
 		ev |= EPOLLIN;
 	if (c->state == CONN_CONNECTING || c->want_write || c->tx.len > c->tx_off)
 		ev |= EPOLLOUT;
@@ -328,7 +330,7 @@ static bool conn_frames(struct conn *c)
 		size_t used = 0;
 		enum wire_result r;
 
-		if (c->state == CONN_UP && c->reading_paused)
+		if (c->state == CONN_UP && (c->reading_paused || c->defer_until_ms))
 			break;
 		r = wire_decode(c->rx + pos, c->rx_len - pos, cfg.max_frame, c->rx_seq, &f,
 				rx_desc, &used, &reason);
@@ -349,13 +351,40 @@ static bool conn_frames(struct conn *c)
 			conn_fail(c, "bad frame: %s", reason);
 			return false;
 		}
-		c->rx_seq++;
-		pos += used;
 		if (c->state == CONN_HELLO) {
+			c->rx_seq++;
+			pos += used;
 			if (!on_hello(c, &f))
 				return false;
 			continue;
 		}
+		if (f.type > WIRE_PONG) {
+			struct peer *p = c->peer;
+			uint64_t now = loop_now_ms();
+			bool may_defer = !c->defer_first_ms || now - c->defer_first_ms < DEFER_MAX_MS;
+			int rc = ports_frame(p, &f, may_defer, &reason);
+
+			if (rc == PORTS_DEFER) {
+				/* Leave it at the head of rx; stop reading until it can go. */
+				if (!c->defer_first_ms)
+					c->defer_first_ms = now;
+				c->defer_until_ms = now + DEFER_RETRY_MS;
+				break;
+			}
+			c->defer_first_ms = 0;
+			c->rx_seq++;
+			pos += used;
+			if (rc == PORTS_BAD) {
+				conn_fail(c, "bad frame: %s", reason ? reason : "refused");
+				return false;
+			}
+			/* The frame's handler may have failed the peer itself. */
+			if (p->conn != c)
+				return false;
+			continue;
+		}
+		c->rx_seq++;
+		pos += used;
 		switch (f.type) {
 		case WIRE_HELLO:
 			conn_fail(c, "bad frame: a second HELLO");
@@ -368,18 +397,8 @@ static bool conn_frames(struct conn *c)
 		}
 		case WIRE_PONG:
 			break;
-		default: {
-			struct peer *p = c->peer;
-
-			if (!ports_frame(p, &f, &reason)) {
-				conn_fail(c, "bad frame: %s", reason ? reason : "refused");
-				return false;
-			}
-			/* The frame's handler may have failed the peer itself. */
-			if (p->conn != c)
-				return false;
+		default:
 			break;
-		}
 		}
 	}
 	if (pos) {
@@ -394,7 +413,7 @@ static bool conn_read(struct conn *c)
 	for (;;) {
 		int r;
 
-		if (c->state == CONN_UP && c->reading_paused)
+		if (c->state == CONN_UP && (c->reading_paused || c->defer_until_ms))
 			return true;
 		if (c->rx_cap - c->rx_len < RX_CHUNK / 4) {
 			size_t cap = c->rx_cap < RX_CHUNK ? RX_CHUNK : c->rx_cap * 2;
@@ -641,6 +660,23 @@ void peer_pause(struct peer *p, bool pause)
 		conn_events(c);
 }
 
+static void retry_deferred(struct conn *c)
+{
+	c->defer_until_ms = 0;
+	if (conn_frames(c))
+		conn_events(c);
+}
+
+void peers_retry_deferred(void)
+{
+	for (unsigned int i = 0; i < npeers; i++) {
+		struct conn *c = peers[i].conn;
+
+		if (c && c->state == CONN_UP && c->defer_until_ms)
+			c->defer_until_ms = loop_now_ms();	/* due now: peers_tick runs it */
+	}
+}
+
 bool peers_tx_full(void)
 {
 	for (unsigned int i = 0; i < npeers; i++) {
@@ -670,6 +706,8 @@ int peers_timeout_ms(uint64_t now)
 
 			next = ping < next ? ping : next;
 			next = dead < next ? dead : next;
+			if (c->defer_until_ms && c->defer_until_ms < next)
+				next = c->defer_until_ms;
 		}
 	}
 	for (struct conn *c = anonymous; c; c = c->next)
@@ -697,8 +735,12 @@ void peers_tick(uint64_t now)
 			conn_fail(c, "not up within %d ms", HANDSHAKE_TIMEOUT_MS);
 			continue;
 		}
+		if (c && c->state == CONN_UP && c->defer_until_ms && now >= c->defer_until_ms) {
+			retry_deferred(c);
+			c = p->conn;
+		}
 		if (c && c->state == CONN_UP) {
-			if (now - c->last_rx_ms >= DEAD_IDLE_MS) {
+			if (now - c->last_rx_ms >= DEAD_IDLE_MS && !c->defer_until_ms) {
 				conn_fail(c, "timeout: nothing heard for %d ms", DEAD_IDLE_MS);
 				continue;
 			}

@@ -42,6 +42,8 @@ struct conn {
 	size_t			tx_off;		/* bytes of tx already written */
 	uint64_t		tx_seq, rx_seq;	/* next to send / expected */
 	uint64_t		last_rx_ms, last_tx_ms, deadline_ms;
+	uint64_t		defer_first_ms;	/* the head frame waits since (0: none) */
+	uint64_t		defer_until_ms;	/* try it again then (0: not waiting) */
 	uint32_t		events;		/* registered with epoll */
 	struct loop_source	src;
 	struct conn		*next;		/* anonymous list */
@@ -86,6 +88,8 @@ void peer_fail(struct peer *p, const char *fmt, ...) __attribute__((format(print
 
 /* Flow control: stop / resume reading frames from the peer. */
 void peer_pause(struct peer *p, bool pause);
+/* A peer came up: frames that waited for one are tried again. */
+void peers_retry_deferred(void);
 /* Is any peer's send queue over its limit (then stop taking Mach messages)? */
 bool peers_tx_full(void);
 

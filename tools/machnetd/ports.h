@@ -27,8 +27,16 @@ void ports_port_died(mach_port_t name);
 /* Peer life cycle, from the peer layer. */
 void ports_peer_up(struct peer *p);
 void ports_peer_down(struct peer *p);
-/* A frame other than HELLO/PING/PONG; false (with *reason) closes the connection. */
-bool ports_frame(struct peer *p, const struct wire_frame *f, const char **reason);
+/*
+ * A frame other than HELLO/PING/PONG: PORTS_OK, PORTS_BAD (with *reason:
+ * close the connection), or PORTS_DEFER (only when may_defer): it names a
+ * right of a listed host we are not connected to yet; hand it in again
+ * later, and with may_defer false once waiting is over (those rights then
+ * arrive as dead names).
+ */
+enum { PORTS_BAD = 0, PORTS_OK = 1, PORTS_DEFER = 2 };
+int ports_frame(struct peer *p, const struct wire_frame *f, bool may_defer,
+		const char **reason);
 
 /* Timers: queued deliveries, look-ups. */
 int ports_timeout_ms(uint64_t now);

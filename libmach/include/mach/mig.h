@@ -94,6 +94,13 @@ extern void mig_put_reply_port(mach_port_t reply_port);
 extern int mig_strncpy(char *dest, const char *src, int len);
 extern int mig_strncpy_zerofill(char *dest, const char *src, int len);
 
+/*
+ * Message buffers of the stubs mig -maxonstack puts on the heap (macOS has
+ * these in its kernel only; here the user stubs that mig writes use them).
+ */
+extern void *mig_user_allocate(vm_size_t size);
+extern void mig_user_deallocate(char *data, vm_size_t size);
+
 /* Memory for out-of-line data, from and to vm_allocate. */
 extern void mig_allocate(vm_address_t *addr, vm_size_t size);
 extern void mig_deallocate(vm_address_t addr, vm_size_t size);

@@ -177,6 +177,14 @@ typedef struct mach_port_options {
 
 typedef mach_port_options_t *mach_port_options_ptr_t;
 
+/* What mach_port_get_service_port_info() reports about a service port. */
+#define MACH_SERVICE_PORT_INFO_STRING_NAME_MAX_BUF_LEN	255
+typedef struct mach_service_port_info {
+	char	mspi_string_name[MACH_SERVICE_PORT_INFO_STRING_NAME_MAX_BUF_LEN];
+	uint8_t	mspi_domain_type;
+} mach_service_port_info_data_t;
+typedef struct mach_service_port_info *mach_service_port_info_t;
+
 /* mach_port_guard_with_flags() flags */
 #define MPG_STRICT		0x01	/* strict guard: context reads as 0 */
 #define MPG_IMMOVABLE_RECEIVE	0x02	/* accepted, not enforced here */

@@ -5,4 +5,8 @@
 
 #include <mach_debug/ipc_info.h>
 
+/* Strings the debugging routines return (fixed buffers, as on macOS). */
+typedef char symtab_name_t[32];
+typedef char kobject_description_t[512];
+
 #endif /* _MACH_DEBUG_MACH_DEBUG_TYPES_H_ */

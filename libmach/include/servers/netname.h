@@ -15,22 +15,12 @@
 
 #include <mach/mach_types.h>
 #include <mach/kern_return.h>
+#include <servers/netname_defs.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define NETNAME_SUCCESS		(0)
-#define NETNAME_PENDING		(-1)
-#define NETNAME_NOT_YOURS	(1000)
-#define NAME_NOT_YOURS		(1000)
-#define NETNAME_NOT_CHECKED_IN	(1001)
-#define NAME_NOT_CHECKED_IN	(1001)
-#define NETNAME_NO_SUCH_HOST	(1002)
-#define NETNAME_HOST_NOT_FOUND	(1003)
-#define NETNAME_INVALID_PORT	(1004)
-
-typedef char netname_name_t[80];
 
 /* The bootstrap name under which machnetd registers its service port. */
 #define MACHNETD_SERVICE_NAME	"org.mach.machnetd"
