@@ -97,11 +97,17 @@ static int mach_desc_measure(struct mach_kdesc *d, const u8 *u, u32 avail,
 {
 	u8 copy;
 
+	/*
+	 * A port or port array's disposition is not checked here: as in XNU,
+	 * only the copy-in of a valid name can refuse it (the right's check
+	 * gives MACH_SEND_INVALID_RIGHT).  MACH_PORT_NULL and MACH_PORT_DEAD
+	 * travel with any disposition, and arrive with the PORT_* type it
+	 * stands for, 0 for a meaningless one; Apple's mig leaves the unused
+	 * entries of a bounded port array with an uninitialized disposition.
+	 */
 	d->type = u[DSC_TYPE];
 	if (d->type == MACH_MSG_PORT_DESCRIPTOR) {
 		d->disp = u[DSC_DISP];
-		if (!mach_right_disposition_valid(d->disp))
-			return MACH_SEND_INVALID_RIGHT;
 		(*rights)++;
 		return MACH_MSG_SUCCESS;
 	}
@@ -119,8 +125,6 @@ static int mach_desc_measure(struct mach_kdesc *d, const u8 *u, u32 avail,
 	d->copy = copy;
 	if (d->type == MACH_MSG_OOL_PORTS_DESCRIPTOR) {
 		d->disp = u[DSC_DISP];
-		if (!mach_right_disposition_valid(d->disp))
-			return MACH_SEND_INVALID_RIGHT;
 		*rights += d->count;
 		return MACH_MSG_SUCCESS;
 	}

@@ -37,8 +37,13 @@ u32 mach_right_carried_type(u32 disp)
 	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
 	case MACH_MSG_TYPE_MAKE_SEND_ONCE:
 		return MACH_MSG_TYPE_PORT_SEND_ONCE;
-	default:
+	case MACH_MSG_TYPE_MOVE_SEND:
+	case MACH_MSG_TYPE_COPY_SEND:
+	case MACH_MSG_TYPE_MAKE_SEND:
 		return MACH_MSG_TYPE_PORT_SEND;
+	default:
+		/* a null or dead name sent with a meaningless disposition */
+		return 0;	/* MACH_MSG_TYPE_PORT_NONE */
 	}
 }
 

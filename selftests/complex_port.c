@@ -409,6 +409,66 @@ static void null_and_dead_names(void)
 	expect_eq(names, mu_names_count(), "no new names");
 }
 
+/*
+ * XNU checks a descriptor's disposition only when it copies in a valid
+ * name: NULL and DEAD travel with any disposition and arrive with the
+ * PORT_* type it stands for, 0 for one that means nothing.  (Apple's mig
+ * leaves the unused entries of a bounded port array with whatever the
+ * stack held.)  A valid name with such a disposition is refused.
+ */
+static void null_and_dead_names_any_disposition(void)
+{
+	static struct cx_rcv r;
+	mach_port_t port = mu_port(), x = mu_port(), arr[3];
+	const mach_msg_ool_ports_descriptor_t *od;
+	struct cx_msg m;
+	int names;
+
+	assert_true(port && x, "ports");
+	names = mu_names_count();
+	cx_begin(&m, port, MACH_MSG_TYPE_MAKE_SEND, ID);
+	cx_add_port(&m, MACH_PORT_NULL, 0x99);
+	cx_add_port(&m, MACH_PORT_DEAD, 0);
+	cx_add_port(&m, MACH_PORT_NULL, MACH_MSG_TYPE_MAKE_SEND);
+	assert_kr(MACH_MSG_SUCCESS, cx_send(&m, 0), "send NULL and DEAD with bad dispositions");
+	if (recv_ports(port, &r, 3)) {
+		expect_eq(MACH_PORT_NULL, got_right(&r, 0, 0), "NULL, disposition 0x99 -> 0");
+		expect_eq(MACH_PORT_DEAD, got_right(&r, 1, 0), "DEAD, disposition 0 -> 0");
+		expect_eq(MACH_PORT_NULL, got_right(&r, 2, MACH_MSG_TYPE_PORT_SEND),
+			  "NULL, MAKE_SEND -> PORT_SEND");
+	}
+
+	arr[0] = MACH_PORT_NULL;
+	arr[1] = MACH_PORT_DEAD;
+	arr[2] = MACH_PORT_NULL;
+	cx_begin(&m, port, MACH_MSG_TYPE_MAKE_SEND, ID);
+	cx_add_ool_ports(&m, arr, 3, 0x77, MACH_MSG_PHYSICAL_COPY, FALSE);
+	assert_kr(MACH_MSG_SUCCESS, cx_send(&m, 0), "send an array of NULL and DEAD, disposition 0x77");
+	if (expect_kr(MACH_MSG_SUCCESS, cx_recv(port, &r, MU_WAIT_MS), "receive the array") &&
+	    cx_expect_complex(&r.hdr, sizeof(mach_msg_base_t) + sizeof(*od), 1)) {
+		od = (const mach_msg_ool_ports_descriptor_t *)
+			((const uint8_t *)&r.hdr + sizeof(mach_msg_base_t));
+		expect_eq(0, od->disposition, "array disposition 0x77 -> 0");
+		expect_eq(3, od->count, "count");
+		if (expect_true(od->address != NULL, "array mapped")) {
+			const mach_port_t *got = od->address;
+
+			expect_eq(MACH_PORT_NULL, got[0], "[0] NULL");
+			expect_eq(MACH_PORT_DEAD, got[1], "[1] DEAD");
+			expect_eq(MACH_PORT_NULL, got[2], "[2] NULL");
+			expect_kr(KERN_SUCCESS, vm_deallocate(mach_task_self(),
+				  (vm_address_t)od->address, 3 * sizeof(mach_port_t)),
+				  "vm_deallocate");
+		}
+	}
+
+	/* a valid name: the copy-in refuses the disposition */
+	expect_kr(MACH_SEND_INVALID_RIGHT, send_one(port, MACH_MSG_TYPE_MAKE_SEND, x, 0x99),
+		  "a valid name with disposition 0x99");
+	expect_eq(MACH_PORT_TYPE_RECEIVE, mu_type(x), "its right untouched");
+	expect_eq(names, mu_names_count(), "no new names");
+}
+
 /* Within one space send rights coalesce with the receive right's name. */
 static void same_task_coalescing(void)
 {
@@ -562,6 +622,7 @@ static const struct mt_case cases[] = {
 	MT_CASE(make_send_across_tasks),
 	MT_CASE(make_send_once_across_tasks),
 	MT_CASE(null_and_dead_names),
+	MT_CASE(null_and_dead_names_any_disposition),
 	MT_CASE(same_task_coalescing),
 	MT_CASE(circular_self),
 	MT_CASE(circular_chain),

@@ -42,10 +42,30 @@ static volatile sig_atomic_t stopping;
 static const char *pidfile;
 static int private_mode;
 
+/*
+ * The signal may come while the main loop is between its test of
+ * 'stopping' and the receive (handling a request, say), and then no
+ * interrupted receive would ever tell it.  So the handler also queues an
+ * empty message on the service port, which ends the next receive however
+ * the race goes; the demux answers its unknown id with nothing (it has no
+ * reply port).  mach_msg() is one ioctl, safe in a handler.
+ */
 static void on_signal(int sig)
 {
+	mach_msg_header_t wake = {
+		.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0),
+		.msgh_size = sizeof(wake),
+		.msgh_remote_port = serve_port,
+		.msgh_id = MACHD_WAKE_ID,
+	};
+	int saved = errno;
+
 	(void)sig;
 	stopping = 1;
+	if (MACH_PORT_VALID(serve_port))
+		(void)mach_msg(&wake, MACH_SEND_MSG | MACH_SEND_TIMEOUT, sizeof(wake), 0,
+			       MACH_PORT_NULL, 0, MACH_PORT_NULL);
+	errno = saved;
 }
 
 /* No SA_RESTART: a signal must break the blocking receive. */

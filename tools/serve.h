@@ -15,6 +15,12 @@
 	 MACH_RCV_TRAILER_TYPE(MACH_MSG_TRAILER_FORMAT_0) | \
 	 MACH_RCV_TRAILER_ELEMENTS(MACH_RCV_TRAILER_AUDIT))
 
+/*
+ * The message machd's signal handler queues on its own service port to end
+ * the main loop's receive (machd.c); no bootstrap routine has this id.
+ */
+#define MACHD_WAKE_ID	0x6d616b65
+
 /* Largest request machd accepts. */
 #define SERVE_MAX_REQUEST	512
 

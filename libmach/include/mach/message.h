@@ -560,6 +560,39 @@ extern mach_msg_return_t mach_msg_overwrite(mach_msg_header_t *msg,
 					    mach_msg_header_t *rcv_msg,
 					    mach_msg_size_t rcv_limit);
 
+/*
+ * macOS 13's 64-bit-option form, which Apple's mig writes into the user
+ * stubs of KernelServer subsystems (a private API there).  Vector messages
+ * are not supported (MACH_SEND_INVALID_OPTIONS); otherwise it is mach_msg()
+ * with the low 32 bits of the options: the 64-bit-only flags describe the
+ * kind of call to XNU's message filter, which Linux does not have, and
+ * 'header' (a copy of the message's header) and 'priority' are not needed.
+ */
+typedef uint64_t mach_msg_option64_t;
+
+#define MACH64_MSG_OPTION_NONE		0x0ull
+#define MACH64_MSG_VECTOR		0x0000000100000000ull
+#define MACH64_SEND_KOBJECT_CALL	0x0000000200000000ull
+#define MACH64_SEND_MQ_CALL		0x0000000400000000ull
+#define MACH64_SEND_ANY			0x0000000800000000ull
+#define MACH64_SEND_DK_CALL		0x0000001000000000ull
+
+static inline mach_msg_return_t mach_msg2(void *data, mach_msg_option64_t option64,
+					  mach_msg_header_t header,
+					  mach_msg_size_t send_size,
+					  mach_msg_size_t rcv_size,
+					  mach_port_t rcv_name, uint64_t timeout,
+					  uint32_t priority)
+{
+	(void)header;
+	(void)priority;
+	if (option64 & MACH64_MSG_VECTOR)
+		return MACH_SEND_INVALID_OPTIONS;
+	return mach_msg((mach_msg_header_t *)data, (mach_msg_option_t)option64,
+			send_size, rcv_size, rcv_name,
+			(mach_msg_timeout_t)timeout, MACH_PORT_NULL);
+}
+
 /* Release every right and OOL region a received (or unsent) message holds. */
 extern void mach_msg_destroy(mach_msg_header_t *msg);
 
