@@ -59,6 +59,7 @@ selftests: libmach mig
 tools: libmach mig
 	$(MAKE) -C tools
 	$(MAKE) -C tools/lsmp
+	$(MAKE) -C tools/machnetd
 
 # mig, the MIG compiler (host tool; looks for .defs in $(PREFIX)/include)
 mig:
@@ -124,4 +125,5 @@ clean:
 	$(MAKE) -C selftests clean
 	$(MAKE) -C tools clean
 	$(MAKE) -C tools/lsmp clean
+	$(MAKE) -C tools/machnetd clean
 	$(MAKE) -C tools/mig clean

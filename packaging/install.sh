@@ -181,7 +181,7 @@ tool_binary() {
 # Tools, each with its man page (man/NAME.1) when there is one.
 install_tools() {
 	local name dir bin
-	for spec in machd:"$SBINDIR" lsmp:"$BINDIR" mig:"$BINDIR"; do
+	for spec in machd:"$SBINDIR" lsmp:"$BINDIR" mig:"$BINDIR" machnetd:"$SBINDIR"; do
 		name=${spec%%:*} dir=${spec#*:}
 		bin=$(tool_binary "$name")
 		if [ -z "$bin" ]; then

@@ -13,7 +13,7 @@ set -euo pipefail
 # shellcheck source=testing/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-need_pkgs build-essential libmnl-dev liburing-dev
+need_pkgs build-essential libmnl-dev liburing-dev openssl libssl-dev
 out=$MACH_BUILD/selftests
 log=$MACH_BUILD/user-build.log
 mkdir -p "$MACH_BUILD"
@@ -42,6 +42,11 @@ if [ -f "$REPO_DIR/tools/Makefile" ]; then
 	if [ -x "$REPO_DIR/tools/machd" ]; then
 		mkdir -p "$MACH_BUILD/tools"
 		cp "$REPO_DIR/tools/machd" "$MACH_BUILD/tools/machd"
+	fi
+	# machnetd (#15), for the multi-host tests
+	if [ -x "$REPO_DIR/tools/machnetd/machnetd" ]; then
+		mkdir -p "$MACH_BUILD/tools"
+		cp "$REPO_DIR/tools/machnetd/machnetd" "$MACH_BUILD/tools/machnetd"
 	fi
 	if [ -x "$REPO_DIR/tools/lsmp/lsmp" ]; then
 		mkdir -p "$MACH_BUILD/tools"

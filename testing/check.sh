@@ -76,8 +76,26 @@ else
 	host_result fail "build libmach, tools and selftests"
 fi
 
-machd= lsmp=
+# machnetd's pure parts on the host: unit tests, and the frame decoder
+# under libFuzzer + ASan/UBSan for 10^6 inputs (a few seconds).
+echo "==== host: machnetd unit tests and frame fuzzer ===="
+if make -s -C "$REPO_DIR/tools/machnetd" unit >"$MACH_BUILD/machnetd-unit.log" 2>&1; then
+	host_result ok "machnetd unit tests (config, hash map, frame codec, counts)"
+else
+	tail -20 "$MACH_BUILD/machnetd-unit.log"
+	host_result fail "machnetd unit tests (config, hash map, frame codec, counts)"
+fi
+if make -s -C "$REPO_DIR/tools/machnetd" fuzz-run FUZZ_RUNS=1000000 \
+	>"$MACH_BUILD/machnetd-fuzz.log" 2>&1 && grep -q '^Done 1000000 runs' "$MACH_BUILD/machnetd-fuzz.log"; then
+	host_result ok "machnetd frame decoder fuzz (10^6 inputs, ASan/UBSan)"
+else
+	tail -20 "$MACH_BUILD/machnetd-fuzz.log"
+	host_result fail "machnetd frame decoder fuzz (10^6 inputs, ASan/UBSan)"
+fi
+
+machd= lsmp= machnetd=
 [ ! -x "$MACH_BUILD/tools/machd" ] || machd=$MACH_BUILD/tools/machd
+[ ! -x "$MACH_BUILD/tools/machnetd" ] || machnetd=$MACH_BUILD/tools/machnetd
 [ ! -x "$MACH_BUILD/tools/lsmp" ] || lsmp=$MACH_BUILD/tools/lsmp
 
 extra=
@@ -165,7 +183,7 @@ for k in $kernels; do
 	"$TESTING_DIR/initramfs.sh" "$out/initramfs.cpio.gz" --module "$ko" --kind "$kind" \
 		${selftests:+--selftests "$selftests"} ${extra:+--extra "$extra"} \
 		${test_timeout:+--test-timeout "$test_timeout"} ${machd:+--machd "$machd"} \
-		${stress:+--stress} ${lsmp:+--lsmp "$lsmp"}
+		${stress:+--stress} ${lsmp:+--lsmp "$lsmp"} ${machnetd:+--machnetd "$machnetd"}
 	echo "booting $k (console: $out/console.log)"
 	rm -f "$out/console.log" "$out/results.log"
 	vmstatus=0

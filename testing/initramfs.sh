@@ -3,7 +3,7 @@
 #
 # initramfs.sh OUT --module KO --kind debug|stock [--mode check|run]
 #              [--selftests DIR] [--extra DIR] [--test-timeout SECS]
-#              [--machd PATH] [--lsmp PATH] [--stress] [--coverage]
+#              [--machd PATH] [--lsmp PATH] [--machnetd PATH] [--stress] [--coverage]
 #              [--fuzz SECS]
 #
 # --fuzz SECS (make fuzz): the guest runs the selftests' kcov_fuzz for SECS
@@ -24,11 +24,14 @@
 # guest/init.sh, mach.ko, the selftests (DIR as made by build-user.sh) and the
 # extra tests (DIR as made by build-extra.sh), machd, and lsmp as /usr/bin/lsmp
 # with the shared libraries it links (Debian has no static libmnl).
+# machnetd's multi-host tests (selftests/net_*) need machnetd (--machnetd,
+# static, as /usr/sbin/machnetd) and veth: built into the debug kernels, a
+# module of the stock one, packed as /veth.ko for guest/init.sh to load.
 set -euo pipefail
 # shellcheck source=testing/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-ko='' kind='' mode=check selftests='' extra='' test_timeout=120 selftest_timeout='' machd='' lsmp='' stress=0 coverage=0 fuzz=''
+ko='' kind='' mode=check selftests='' extra='' test_timeout=120 selftest_timeout='' machd='' lsmp='' machnetd='' stress=0 coverage=0 fuzz=''
 out=${1:?usage: $0 OUT --module KO --kind debug|stock ...}
 shift
 while [ $# -gt 0 ]; do
@@ -44,6 +47,7 @@ while [ $# -gt 0 ]; do
 	--coverage) coverage=1; shift; continue ;;
 	--fuzz) fuzz=$2 ;;
 	--lsmp) lsmp=$2 ;;
+	--machnetd) machnetd=$2 ;;
 	*) die "unknown option $1" ;;
 	esac
 	shift 2
@@ -94,6 +98,20 @@ if [ -n "$lsmp" ]; then
 		mkdir -p "$stage$(dirname "$lib")"
 		cp -L "$lib" "$stage$lib"
 	done
+fi
+if [ -n "$machnetd" ]; then
+	mkdir -p "$stage/usr/sbin"
+	cp "$machnetd" "$stage/usr/sbin/machnetd"
+fi
+if [ "$kind" = stock ]; then
+	v=$(stock_kernel_version) || die "no stock kernel"
+	veth=$(find "/lib/modules/$v/kernel/drivers/net" -maxdepth 1 -name 'veth.ko*' | head -n 1)
+	case $veth in
+	*.ko) cp "$veth" "$stage/veth.ko" ;;
+	*.ko.xz) xz -dc "$veth" >"$stage/veth.ko" ;;
+	*.ko.zst) zstd -dqc "$veth" >"$stage/veth.ko" ;;
+	*) say "NOTE: no veth module for $v: machnetd's tests will fail" ;;
+	esac
 fi
 cat >"$stage/harness.conf" <<CONF
 MODE=$mode

@@ -109,6 +109,7 @@ expected_files() {
 		done
 		[ -z "$(tool_bin lsmp)" ] || echo "$p/bin/lsmp"
 		[ -z "$(tool_bin mig)" ] || echo "$p/bin/mig"
+		[ -z "$(tool_bin machnetd)" ] || echo "$p/sbin/machnetd"
 	} | sort -u
 }
 

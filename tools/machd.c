@@ -7,10 +7,12 @@
  * it when its parent has none), sets it as its own, and then answers
  * bootstrap_check_in / register / look_up / create_service / parent.
  *
- *   machd [-f] [-v] [-p pidfile]
+ *   machd [-f] [-v] [-n] [-p pidfile] [-s -- command [args...]]
  *     -f  stay in the foreground, log to stderr (else daemonize, log to syslog)
  *     -v  log every request
+ *     -n  look names machd does not know up on the network (machnetd)
  *     -p  write the daemon's pid to pidfile (meant for /run/machd.pid)
+ *     -s  private: serve only command and its descendants (private.h)
  *
  * Daemonizing forks before any port exists: a forked child gets a new IPC
  * space, and ports made before the fork would stay with the parent.  The
@@ -31,11 +33,14 @@
 
 #include "deadwatch.h"
 #include "log.h"
+#include "netfall.h"
+#include "private.h"
 #include "registry.h"
 #include "serve.h"
 
 static volatile sig_atomic_t stopping;
 static const char *pidfile;
+static int private_mode;
 
 /*
  * The signal may come while the main loop is between its test of
@@ -102,7 +107,7 @@ static int setup(void)
 		       strerror(errno));
 		return 1;
 	}
-	if (other_server_running()) {
+	if (!private_mode && other_server_running()) {
 		logmsg(LOG_ERR, "another name server holds the host bootstrap port");
 		return 1;
 	}
@@ -121,7 +126,7 @@ static int setup(void)
 	if (!deadwatch_start())
 		return 1;
 
-	kr = mach_host_set_bootstrap_port(serve_port);
+	kr = private_mode ? KERN_SUCCESS : mach_host_set_bootstrap_port(serve_port);
 	if (kr == KERN_NO_ACCESS) {
 		logmsg(LOG_ERR, "setting the host bootstrap port needs CAP_SYS_ADMIN (run machd as root)");
 		return 1;
@@ -204,7 +209,7 @@ static void detach(int ready_fd, int verbose)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: machd [-f] [-v] [-p pidfile]\n");
+	fprintf(stderr, "usage: machd [-f] [-v] [-n] [-p pidfile] [-s -- command [args...]]\n");
 	exit(2);
 }
 
@@ -212,16 +217,19 @@ int main(int argc, char **argv)
 {
 	int foreground = 0, verbose = 0, ready_fd = -1, opt, rc;
 
-	while ((opt = getopt(argc, argv, "fvp:h")) != -1) {
+	/* '+': options end at the command's name, as with -s -- cmd. */
+	while ((opt = getopt(argc, argv, "+fvnsp:h")) != -1) {
 		switch (opt) {
 		case 'f': foreground = 1; break;
 		case 'v': verbose = 1; break;
+		case 'n': netfall_enabled = 1; break;
+		case 's': private_mode = 1; break;
 		case 'p': pidfile = optarg; break;
 		default: usage();
 		}
 	}
-	if (optind != argc)
-		usage();
+	if (private_mode != (optind < argc))
+		usage();	/* -s needs a command, and only -s takes one */
 
 	if (!foreground)
 		ready_fd = daemonize();
@@ -233,7 +241,10 @@ int main(int argc, char **argv)
 	write_pidfile();
 	if (ready_fd >= 0)
 		detach(ready_fd, verbose);
-	logmsg(LOG_INFO, "serving bootstrap port 0x%x", serve_port);
+	logmsg(LOG_INFO, "serving bootstrap port 0x%x%s", serve_port,
+	       private_mode ? " (private)" : "");
+	if (private_mode && !private_spawn(argv + optind, serve_port, &stopping))
+		return 1;
 
 	while (!stopping) {
 		mach_msg_return_t mr;
@@ -253,10 +264,16 @@ int main(int argc, char **argv)
 		registry_unlock();
 	}
 
-	/* New processes must not inherit a port nobody will answer. */
-	(void)mach_host_set_bootstrap_port(MACH_PORT_NULL);
 	if (pidfile)
 		unlink(pidfile);
+	if (private_mode) {
+		/* A signal stopped us: the command goes too.  Else it ended. */
+		private_forward(SIGTERM);
+		logmsg(LOG_INFO, "exiting");
+		return private_status() >= 0 ? private_status() : rc;
+	}
+	/* New processes must not inherit a port nobody will answer. */
+	(void)mach_host_set_bootstrap_port(MACH_PORT_NULL);
 	logmsg(LOG_INFO, "exiting");
 	return rc;
 }

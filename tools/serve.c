@@ -11,6 +11,7 @@
 
 #include "bootstrap_msg.h"
 #include "log.h"
+#include "netfall.h"
 #include "registry.h"
 #include "serve.h"
 
@@ -101,6 +102,8 @@ static void do_look_up(const char *name, pid_t pid, const mach_msg_header_t *in,
 
 	logmsg(LOG_DEBUG, "look_up %s by pid %d: %s", name, (int)pid,
 	       s ? "found" : "unknown");
+	if (s == NULL && netfall_start(name, in, out))
+		return;	/* machd -n: a thread asks machnetd and answers */
 	if (s == NULL)
 		reply_code(in, out, BOOTSTRAP_UNKNOWN_SERVICE);
 	else

@@ -256,6 +256,13 @@ fi
 
 start_machd
 
+# machnetd's tests join network namespaces with veth pairs; the stock kernel
+# has veth as a module (initramfs.sh packs it), the debug kernels built in.
+if [ -f /veth.ko ]; then
+	if insmod /veth.ko >&3 2>&1; then test_result ok "insmod veth.ko"
+	else test_result fail "insmod veth.ko"; fi
+fi
+
 # Lets a test scale itself down on a debug kernel (KASAN and lockdep make
 # everything about 4 times slower under emulation).
 export MACH_TEST_KERNEL="$KIND"
